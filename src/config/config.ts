@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { configSchema } from './config.schema.js';
+
+export interface AppConfig {
+  dataDir: string;
+  database: {
+    url?: string;
+    tls: 'off' | 'require' | 'verify';
+    caFile?: string;
+    poolMax: number;
+    embeddedPort: number;
+  };
+  http: { host: string; port: number; publicUrl: string; trustProxy: boolean };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  defaultLanguage: 'de' | 'en';
+  reservedUsernames: string[];
+  sessionTtlHours: number;
+  login: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowMinutes: number };
+  metricsToken?: string;
+  migrateOnStart: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+// Pure: the environment in, the config or every problem out.
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  // Empty strings count as unset, as in most .env conventions.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(environment)';
+      const given = typeof issue.path[0] === 'string' ? cleaned[issue.path[0]] : undefined;
+      const shown = given === undefined || /TOKEN|PASSWORD|URL/.test(name) ? '' : ` (got "${given}")`;
+      return `${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = result.data;
+  return {
+    dataDir: resolve(e.ALLMENDE_DATA_DIR),
+    database: {
+      url: e.DATABASE_URL,
+      tls: e.ALLMENDE_DATABASE_TLS,
+      caFile: e.ALLMENDE_DATABASE_CA_FILE,
+      poolMax: e.ALLMENDE_DATABASE_POOL_MAX,
+      embeddedPort: e.ALLMENDE_EMBEDDED_PG_PORT,
+    },
+    http: {
+      host: e.ALLMENDE_HOST,
+      port: e.ALLMENDE_PORT,
+      publicUrl: (e.ALLMENDE_PUBLIC_URL ?? `http://${displayHost(e.ALLMENDE_HOST)}:${e.ALLMENDE_PORT}`).replace(/\/$/, ''),
+      trustProxy: e.ALLMENDE_TRUST_PROXY,
+    },
+    logLevel: e.ALLMENDE_LOG_LEVEL,
+    defaultLanguage: e.ALLMENDE_DEFAULT_LANGUAGE,
+    reservedUsernames: e.ALLMENDE_RESERVED_USERNAMES,
+    sessionTtlHours: e.ALLMENDE_SESSION_TTL_HOURS,
+    login: {
+      maxFailuresPerAccount: e.ALLMENDE_LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerAddress: e.ALLMENDE_LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowMinutes: e.ALLMENDE_LOGIN_WINDOW_MINUTES,
+    },
+    metricsToken: e.ALLMENDE_METRICS_TOKEN,
+    migrateOnStart: e.ALLMENDE_MIGRATE_ON_START,
+  };
+}
+
+function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+}
+
+// Reads an optional .env in the working directory; real environment variables win.
+export function loadEnv(path = '.env'): Record<string, string | undefined> {
+  let fromFile: Record<string, string> = {};
+  try {
+    fromFile = parseDotenv(readFileSync(path, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  return { ...fromFile, ...process.env };
+}
+
+export function parseDotenv(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!m?.[1]) continue;
+    let value = m[2] ?? '';
+    const quoted = /^(['"])(.*)\1$/.exec(value);
+    if (quoted) value = quoted[2] ?? '';
+    else value = value.replace(/\s+#.*$/, '');
+    out[m[1]] = value;
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+// Who is acting: a logged-in member, an API token (acting for its owner within its scopes),
+// or the system itself (CLI, migrations, jobs).
+export const ROLES = ['member', 'helper', 'board', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SCOPES = ['members:read', 'members:write', 'members:import', 'members:export', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface Actor {
+  kind: 'member' | 'token' | 'system';
+  memberId: number | null;
+  label: string;
+  role: Role;
+  scopes: readonly Scope[] | 'all';
+  clientAddress: string | null;
+  sessionId?: string;
+}
+
+const RANK: Record<Role, number> = { member: 0, helper: 1, board: 2, admin: 3 };
+
+// Roles are ranked: a board member may do what a helper may, the admin what the board may.
+export function hasRole(actor: Pick<Actor, 'role'>, needed: Role): boolean {
+  return RANK[actor.role] >= RANK[needed];
+}
+
+export function hasScope(actor: Pick<Actor, 'scopes'>, needed: Scope): boolean {
+  return actor.scopes === 'all' || actor.scopes.includes(needed) || actor.scopes.includes('admin');
+}
+
+export function highestRole(roles: readonly Role[]): Role {
+  return roles.reduce<Role>((best, r) => (RANK[r] > RANK[best] ? r : best), 'member');
+}
+
+export function systemActor(label = 'system'): Actor {
+  return { kind: 'system', memberId: null, label, role: 'admin', scopes: 'all', clientAddress: null };
+}

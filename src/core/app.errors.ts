@@ -1,0 +1,35 @@
+// Domain errors carry a code; one filter (http/error.filter.ts) maps codes to HTTP statuses.
+export type AppErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'INVALID_STATE'
+  | 'STALE_VERSION';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly details?: { fields?: FieldProblem[]; retryAfterSeconds?: number; [key: string]: unknown },
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  static notFound(what: string): AppError {
+    return new AppError('NOT_FOUND', `${what} not found`);
+  }
+
+  static validation(fields: FieldProblem[]): AppError {
+    const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+    return new AppError('VALIDATION_FAILED', `invalid input: ${summary}`, { fields });
+  }
+}

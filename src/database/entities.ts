@@ -1,0 +1,28 @@
+import { ApiToken } from '../auth/entities/api-token.entity.js';
+import { Session } from '../auth/entities/session.entity.js';
+import { AuditEntry } from '../core/entities/audit-entry.entity.js';
+import { RateLimitBucket } from '../core/entities/rate-limit-bucket.entity.js';
+import { GroupMembership } from '../members/entities/group-membership.entity.js';
+import { Group } from '../members/entities/group.entity.js';
+import { Member } from '../members/entities/member.entity.js';
+import { MembershipPeriod } from '../members/entities/membership-period.entity.js';
+import { MembershipStatus } from '../members/entities/membership-status.entity.js';
+import { ProfileField } from '../members/entities/profile-field.entity.js';
+import { Revision } from '../members/entities/revision.entity.js';
+import { UsedUsername } from '../members/entities/used-username.entity.js';
+
+// Every entity, listed once: the ORM, the migrations and the tests use this list.
+export const entities = [
+  Member,
+  UsedUsername,
+  MembershipStatus,
+  MembershipPeriod,
+  Group,
+  GroupMembership,
+  ProfileField,
+  Revision,
+  AuditEntry,
+  RateLimitBucket,
+  Session,
+  ApiToken,
+];

@@ -1,0 +1,59 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { AuthService, SESSION_COOKIE } from '../auth/auth.service.js';
+import type { AppConfig } from '../config/config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { hasRole, hasScope } from '../core/actor.js';
+import { AppError } from '../core/app.errors.js';
+import { ACCESS_KEY, type AccessRule, type RequestWithActor } from './access.decorator.js';
+import { readCookie } from './cookies.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly origin: string;
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.origin = new URL(config.http.publicUrl).origin;
+  }
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [ctx.getHandler(), ctx.getClass()]);
+    // Secure by default: a route without an @Access rule is a programming error, not an open door.
+    if (!rule) throw new AppError('FORBIDDEN', 'this route declares no access rule');
+    const req = ctx.switchToHttp().getRequest<FastifyRequest & RequestWithActor>();
+    const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const actor = await this.auth.authenticate(cookie, bearer, req.ip ?? null);
+    if (actor) req.actor = actor;
+    if (rule.role === 'public') return true;
+    if (!actor) throw new AppError('UNAUTHENTICATED', 'log in or send an API token');
+    // Cookies ride along on cross-site requests; tokens do not. So only cookie writes need the check.
+    if (actor.kind === 'member' && !SAFE_METHODS.has(req.method) && !this.sameOrigin(req)) {
+      throw new AppError('FORBIDDEN', 'cross-origin request refused (Origin does not match ALLMENDE_PUBLIC_URL)');
+    }
+    if (!hasRole(actor, rule.role)) throw new AppError('FORBIDDEN', `needs the ${rule.role} role`);
+    if (rule.scope && !hasScope(actor, rule.scope)) throw new AppError('FORBIDDEN', `token lacks the ${rule.scope} scope`);
+    return true;
+  }
+
+  private sameOrigin(req: FastifyRequest): boolean {
+    const origin = req.headers.origin ?? refererOrigin(req.headers.referer);
+    return origin === this.origin;
+  }
+}
+
+function refererOrigin(referer: string | undefined): string | undefined {
+  if (!referer) return undefined;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,51 @@
+import type { FieldChange } from './entities/revision.entity.js';
+
+export interface ChangeRule {
+  key: string;
+  requiresApproval: boolean;
+  memberEditable: boolean;
+}
+
+export interface SplitChanges {
+  immediate: FieldChange[];
+  pending: FieldChange[];
+  forbidden: string[];
+}
+
+// Pure: compare a patch with the current values; nothing for fields that would not change.
+export function diffFields(current: Record<string, unknown>, patch: Record<string, unknown>): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    const old = current[field] ?? null;
+    if (!sameValue(old, value)) changes.push({ field, old, new: value });
+  }
+  return changes;
+}
+
+// Pure: who may change what. The board changes anything at once; a member changes only fields
+// marked member-editable, and those that need approval wait for the board.
+export function splitChanges(changes: FieldChange[], bySelf: boolean, rules: readonly ChangeRule[]): SplitChanges {
+  const result: SplitChanges = { immediate: [], pending: [], forbidden: [] };
+  if (!bySelf) {
+    result.immediate = changes;
+    return result;
+  }
+  const byKey = new Map(rules.map((r) => [r.key, r]));
+  for (const change of changes) {
+    const rule = byKey.get(profileKey(change.field));
+    if (!rule?.memberEditable) result.forbidden.push(change.field);
+    else if (rule.requiresApproval) result.pending.push(change);
+    else result.immediate.push(change);
+  }
+  return result;
+}
+
+// Custom profile fields travel as `profile.<key>` in revisions.
+export function profileKey(field: string): string {
+  return field.startsWith('profile.') ? field.slice('profile.'.length) : field;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}

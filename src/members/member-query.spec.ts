@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { escapeLike, listQuery } from './member-query.js';
+
+describe('listQuery', () => {
+  it('passes every value as a parameter, never inside the SQL', () => {
+    const q = listQuery(
+      { q: "O'Brien%", searchScope: 'all', states: ['active'], status: 'member', group: 'board' },
+      50,
+      100,
+    );
+    expect(q.sql).not.toContain("O'Brien");
+    expect(q.params).toEqual(["%o'brien\\%%", 'active', 'member', 'board', 50, 100]);
+  });
+
+  it('searches only names and usernames for members', () => {
+    expect(listQuery({ q: 'rosa', searchScope: 'names' }, 10, 0).sql).toContain('lower(m.display_name');
+    expect(listQuery({ q: 'rosa', searchScope: 'all' }, 10, 0).sql).toContain('m.search_text like');
+  });
+
+  it('has no where clause without filters', () => {
+    expect(listQuery({ searchScope: 'all' }, 10, 0).sql).not.toContain('where');
+  });
+});
+
+describe('escapeLike', () => {
+  it.each([
+    ['50%', '50\\%'],
+    ['a_b', 'a\\_b'],
+    ['back\\slash', 'back\\\\slash'],
+  ])('%s → %s', (input, out) => expect(escapeLike(input)).toBe(out));
+});

@@ -1,0 +1,239 @@
+import { EntityManager, MikroORM, OptimisticLockError } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { hasRole, type Actor } from '../core/actor.js';
+import { AppError } from '../core/app.errors.js';
+import { AuditService } from '../core/audit.service.js';
+import { offsetOf, type Page } from '../core/pagination.js';
+import { CatalogService } from './catalog.service.js';
+import { Member, type MemberState } from './entities/member.entity.js';
+import { MembershipPeriod } from './entities/membership-period.entity.js';
+import { Revision, type FieldChange } from './entities/revision.entity.js';
+import { GroupsService } from './groups.service.js';
+import { diffFields, profileKey, splitChanges } from './member-changes.js';
+import { countQuery, listQuery, type MemberFilter, type MemberRow } from './member-query.js';
+import { canTransition, allowedTransitions } from './member-state.js';
+import { toMemberView } from './member-row.js';
+import { visibleTo, type MemberView } from './member-view.js';
+import { changeStatus, today } from './membership-periods.js';
+import { duplicateError, fromUniqueViolation } from './members.errors.js';
+import type { ListQuery, UpdateInput } from './members.schemas.js';
+
+@Injectable()
+export class MembersService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly audit: AuditService,
+    private readonly catalog: CatalogService,
+    private readonly groups: GroupsService,
+  ) {}
+
+  async list(actor: Actor, query: ListQuery): Promise<Page<MemberView>> {
+    const em = this.orm.em.fork();
+    const board = hasRole(actor, 'board');
+    // Members see the active membership only, and search names, not addresses or numbers.
+    const filter: MemberFilter = board
+      ? { q: query.q, searchScope: 'all', states: query.state ? [query.state] : undefined, status: query.status, group: query.group }
+      : { q: query.q, searchScope: 'names', states: ['active'], group: query.group };
+    const q = listQuery(filter, query.pageSize, offsetOf(query));
+    const rows = await em.execute<MemberRow[]>(q.sql, q.params);
+    let total = Number(rows[0]?.total ?? 0);
+    if (rows.length === 0 && query.page > 1) {
+      const c = countQuery(filter);
+      total = Number((await em.execute<{ total: number }[]>(c.sql, c.params))[0]?.total ?? 0);
+    }
+    const rules = board ? [] : await this.catalog.profileFields(em);
+    const items = rows.map((r) => visibleTo(toMemberView(r), actor, rules));
+    return { items, page: query.page, pageSize: query.pageSize, total };
+  }
+
+  async get(actor: Actor, id: number): Promise<MemberView> {
+    const em = this.orm.em.fork();
+    const view = await this.viewOf(em, id);
+    if (!hasRole(actor, 'board') && actor.memberId !== id && view.state !== 'active') throw AppError.notFound('member');
+    return visibleTo(view, actor, await this.catalog.profileFields(em));
+  }
+
+  async viewOf(em: EntityManager, id: number): Promise<MemberView> {
+    const q = listQuery({ searchScope: 'all', ids: [id] }, 1, 0);
+    const row = (await em.execute<MemberRow[]>(q.sql, q.params))[0];
+    if (!row) throw AppError.notFound('member');
+    return toMemberView(row);
+  }
+
+  async requireMember(em: EntityManager, id: number): Promise<Member> {
+    const member = await em.findOne(Member, { id });
+    if (!member) throw AppError.notFound('member');
+    return member;
+  }
+
+  // The board changes at once; a member's own change to an approval field waits as a pending revision.
+  async update(actor: Actor, id: number, input: UpdateInput): Promise<{ member: MemberView; pending: Revision | null }> {
+    const bySelf = actor.memberId === id && !hasRole(actor, 'board');
+    if (!bySelf && !hasRole(actor, 'board')) throw new AppError('FORBIDDEN', 'only the board may change other members');
+    const { version, profile, ...fields } = input;
+    try {
+      const pending = await this.orm.em.fork().transactional(async (em) => {
+        const member = await this.requireMember(em, id);
+        if (version !== undefined && version !== member.version) {
+          throw new AppError('STALE_VERSION', `member was changed meanwhile (version ${member.version}, you sent ${version}); reload and retry`);
+        }
+        const patch: Record<string, unknown> = { ...fields };
+        const current: Record<string, unknown> = { ...member };
+        const fieldRules = await this.catalog.profileFields(em);
+        for (const [key, value] of Object.entries(profile ?? {})) {
+          if (!fieldRules.some((f) => f.key === key && !f.builtin)) {
+            throw AppError.validation([{ field: `profile.${key}`, message: 'no such profile field' }]);
+          }
+          patch[`profile.${key}`] = value;
+          current[`profile.${key}`] = member.profile[key] ?? null;
+        }
+        const split = splitChanges(diffFields(current, patch), bySelf, fieldRules);
+        if (split.forbidden.length > 0) {
+          throw new AppError('FORBIDDEN', `you may not change: ${split.forbidden.join(', ')}`, {
+            fields: split.forbidden.map((field) => ({ field, message: 'not editable by the member' })),
+          });
+        }
+        await this.applyChanges(em, member, split.immediate);
+        if (split.immediate.length > 0) {
+          em.create(Revision, { member, kind: 'update', changes: split.immediate, actorId: actor.memberId, actorLabel: actor.label });
+        }
+        let pendingRevision: Revision | null = null;
+        if (split.pending.length > 0) {
+          pendingRevision = em.create(Revision, {
+            member,
+            kind: 'update',
+            state: 'pending',
+            changes: split.pending,
+            actorId: actor.memberId,
+            actorLabel: actor.label,
+          });
+        }
+        this.audit.record(em, actor, 'member.update', `member:${id}`, {
+          fields: split.immediate.map((c) => c.field),
+          pending: split.pending.map((c) => c.field),
+        });
+        return pendingRevision;
+      });
+      return { member: await this.get(actor, id), pending };
+    } catch (err) {
+      if (err instanceof OptimisticLockError) throw new AppError('STALE_VERSION', 'member was changed meanwhile; reload and retry');
+      throw fromUniqueViolation(err, fields) ?? err;
+    }
+  }
+
+  private async applyChanges(em: EntityManager, member: Member, changes: readonly FieldChange[]): Promise<void> {
+    for (const change of changes) {
+      if (change.field === 'memberNumber' && change.new !== null) {
+        if (await em.count(Member, { memberNumber: change.new as string, id: { $ne: member.id } })) {
+          throw duplicateError('memberNumber', change.new);
+        }
+      }
+      if (change.field === 'privateEmail' && change.new !== null) {
+        if (await em.count(Member, { privateEmail: change.new as string, id: { $ne: member.id } })) {
+          throw duplicateError('privateEmail', change.new);
+        }
+      }
+      if (change.field.startsWith('profile.')) {
+        const key = profileKey(change.field);
+        const profile = { ...member.profile };
+        if (change.new === null) delete profile[key];
+        else profile[key] = change.new as string;
+        member.profile = profile;
+      } else {
+        em.assign(member, { [change.field]: change.new });
+      }
+    }
+  }
+
+  async pendingApprovals(): Promise<Revision[]> {
+    return this.orm.em.fork().find(Revision, { state: 'pending' }, { orderBy: { createdAt: 'asc' }, populate: ['member'] });
+  }
+
+  async decide(actor: Actor, revisionId: number, approve: boolean, note?: string): Promise<Revision> {
+    return this.orm.em.fork().transactional(async (em) => {
+      const revision = await em.findOne(Revision, { id: revisionId }, { populate: ['member'] });
+      if (!revision) throw AppError.notFound('revision');
+      if (revision.state !== 'pending') throw new AppError('INVALID_STATE', `revision is already ${revision.state}`);
+      if (approve) await this.applyChanges(em, revision.member, revision.changes);
+      em.assign(revision, {
+        state: approve ? 'approved' : 'rejected',
+        decidedById: actor.memberId,
+        decidedAt: new Date(),
+        note: note ?? null,
+      });
+      this.audit.record(em, actor, approve ? 'revision.approve' : 'revision.reject', `member:${revision.member.id}`, {
+        revision: revision.id,
+      });
+      return revision;
+    });
+  }
+
+  async changeStatus(actor: Actor, id: number, code: string, begin = today()): Promise<MemberView> {
+    await this.orm.em.fork().transactional(async (em) => {
+      const member = await this.requireMember(em, id);
+      const status = await this.catalog.requireStatus(em, code);
+      const periods = await em.find(MembershipPeriod, { member }, { orderBy: { begin: 'asc' } });
+      const change = changeStatus(
+        periods.map((p) => ({ id: p.id, status: p.status.code, begin: p.begin, end: p.end ?? null })),
+        code,
+        begin,
+      );
+      if (change.kind === 'error') throw AppError.validation([{ field: 'begin', message: change.message }]);
+      if (change.kind === 'unchanged') return;
+      const current = periods.find((p) => p.end === null || p.end === undefined);
+      if (change.kind === 'replace' && change.replaceId !== undefined && current) em.remove(current);
+      if (change.kind === 'replace' && change.closeEnd !== undefined && current) current.end = change.closeEnd;
+      em.create(MembershipPeriod, { member, status, begin, end: null });
+      em.create(Revision, {
+        member,
+        kind: 'status',
+        changes: [{ field: 'status', old: current?.status.code ?? null, new: code }],
+        actorId: actor.memberId,
+        actorLabel: actor.label,
+      });
+      this.audit.record(em, actor, 'member.status', `member:${id}`, { status: code, begin });
+    });
+    return this.viewOf(this.orm.em.fork(), id);
+  }
+
+  async changeState(actor: Actor, id: number, state: MemberState, reason?: string): Promise<MemberView> {
+    await this.orm.em.fork().transactional(async (em) => {
+      const member = await this.requireMember(em, id);
+      if (member.state === state) return;
+      if (!canTransition(member.state, state)) {
+        const allowed = allowedTransitions(member.state).join(', ') || 'none';
+        throw new AppError('INVALID_STATE', `cannot go from ${member.state} to ${state} (allowed: ${allowed})`);
+      }
+      em.create(Revision, {
+        member,
+        kind: 'state',
+        changes: [{ field: 'state', old: member.state, new: state }],
+        actorId: actor.memberId,
+        actorLabel: actor.label,
+        note: reason ?? null,
+      });
+      member.state = state;
+      this.audit.record(em, actor, 'member.state', `member:${id}`, { state, reason });
+    });
+    return this.viewOf(this.orm.em.fork(), id);
+  }
+
+  async setGroup(actor: Actor, id: number, slug: string, present: boolean): Promise<MemberView> {
+    await this.orm.em.fork().transactional(async (em) => {
+      const member = await this.requireMember(em, id);
+      if (present) await this.groups.addMember(em, actor, member, slug);
+      else await this.groups.removeMember(em, actor, member, slug);
+    });
+    return this.viewOf(this.orm.em.fork(), id);
+  }
+
+  async history(actor: Actor, id: number): Promise<Revision[]> {
+    const em = this.orm.em.fork();
+    await this.requireMember(em, id);
+    const revisions = await em.find(Revision, { member: id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    // Who saw a member's history is itself on record (special-category data).
+    this.audit.record(em, actor, 'member.history.read', `member:${id}`);
+    await em.flush();
+    return revisions;
+  }
+}

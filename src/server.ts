@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/config.js';
+import { PinoNestLogger } from './core/logger.js';
+import { installMetrics } from './health/metrics.js';
+
+const CSV_LIMIT_BYTES = 20 * 1024 * 1024;
+
+// The Nest application on Fastify, not yet listening. Tests use it as it is.
+export async function createApp(config: AppConfig, orm: MikroORM, log: Logger): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    trustProxy: config.http.trustProxy,
+    bodyLimit: 1024 * 1024,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, orm, log), adapter, {
+    logger: new PinoNestLogger(log.child({ component: 'nest' })),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  // CSV imports arrive as raw bytes: the import decides the encoding, not the HTTP layer.
+  fastify.addContentTypeParser(['text/csv', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: CSV_LIMIT_BYTES }, (_req, body, done) => {
+    done(null, body);
+  });
+  installMetrics(fastify, config.metricsToken, log.child({ component: 'http' }));
+  const secure = config.http.publicUrl.startsWith('https:');
+  fastify.addHook('onSend', async (req, reply) => {
+    void reply.header('X-Content-Type-Options', 'nosniff');
+    void reply.header('Referrer-Policy', 'same-origin');
+    void reply.header('X-Frame-Options', 'DENY');
+    // Swagger UI ships inline styles; everything else gets the strict policy.
+    if (!req.url.startsWith('/api/docs')) {
+      void reply.header('Content-Security-Policy', "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    }
+    if (secure) void reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  });
+  app.enableShutdownHooks();
+  SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs/openapi.json' });
+  return app;
+}
+
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('allmende')
+    .setDescription('Member register and hub of a club’s infrastructure. Board API; errors are { error: { code, message, fields? } }.')
+    .setVersion('0.1.0')
+    .addCookieAuth('allmende_session')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token (am_…)' })
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
