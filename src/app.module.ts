@@ -34,7 +34,13 @@ export class AppModule {
   static forRoot(config: AppConfig, orm: MikroORM, log: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), InfrastructureModule.forRoot(orm, log), CoreModule, MembersModule, AuthModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        InfrastructureModule.forRoot(orm, log),
+        CoreModule,
+        MembersModule,
+        AuthModule,
+      ],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

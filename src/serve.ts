@@ -31,17 +31,26 @@ export async function serve(config: AppConfig, log: Logger): Promise<RunningServ
     if (config.migrateOnStart) await migrate(orm, db.url, config, (m) => log.info(m));
     const pending = await pendingMigrations(orm);
     if (pending.length > 0) {
-      throw new DatabaseError('MIGRATIONS_PENDING', `migrations pending (${pending.join(', ')}); run \`allmende migrate\``);
+      throw new DatabaseError(
+        'MIGRATIONS_PENDING',
+        `migrations pending (${pending.join(', ')}); run \`allmende migrate\``,
+      );
     }
     const app = await createApp(config, orm, log);
     cleanups.push(() => app.close());
     await app.listen({ port: config.http.port, host: config.http.host }).catch((err: unknown) => {
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-        throw new DatabaseError('DATA_DIR_IN_USE', `port ${config.http.port} on ${config.http.host} is in use (is allmende already running?); set ALLMENDE_PORT`);
+        throw new DatabaseError(
+          'DATA_DIR_IN_USE',
+          `port ${config.http.port} on ${config.http.host} is in use (is allmende already running?); set ALLMENDE_PORT`,
+        );
       }
       throw err;
     });
-    log.info({ url: config.http.publicUrl, readyMs: Math.round(performance.now() - started) }, `allmende is ready at ${config.http.publicUrl}`);
+    log.info(
+      { url: config.http.publicUrl, readyMs: Math.round(performance.now() - started) },
+      `allmende is ready at ${config.http.publicUrl}`,
+    );
     return { app, url: config.http.publicUrl, stop };
   } catch (err) {
     await stop();
@@ -50,19 +59,24 @@ export async function serve(config: AppConfig, log: Logger): Promise<RunningServ
 }
 
 // One server per data folder: the embedded cluster and its files are not for sharing.
+// The pid file is created exclusively, so two starts at the same moment cannot both win.
 async function lockDataDir(dataDir: string): Promise<string> {
   await mkdir(dataDir, { recursive: true });
   const file = join(dataDir, 'allmende.pid');
-  try {
-    const pid = Number((await readFile(file, 'utf8')).trim());
-    if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
+      return file;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
       throw new DatabaseError('DATA_DIR_IN_USE', `allmende is already running (pid ${pid}) on the data folder ${dataDir}`);
     }
-  } catch (err) {
-    if (err instanceof DatabaseError) throw err;
+    await rm(file, { force: true }); // left behind by a crash
   }
-  await writeFile(file, `${process.pid}\n`);
-  return file;
+  throw new DatabaseError('DATA_DIR_IN_USE', `cannot lock the data folder ${dataDir} (${file})`);
 }
 
 function isAlive(pid: number): boolean {

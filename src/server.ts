@@ -23,9 +23,13 @@ export async function createApp(config: AppConfig, orm: MikroORM, log: Logger): 
   });
   const fastify = app.getHttpAdapter().getInstance();
   // CSV imports arrive as raw bytes: the import decides the encoding, not the HTTP layer.
-  fastify.addContentTypeParser(['text/csv', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: CSV_LIMIT_BYTES }, (_req, body, done) => {
-    done(null, body);
-  });
+  fastify.addContentTypeParser(
+    ['text/csv', 'application/octet-stream'],
+    { parseAs: 'buffer', bodyLimit: CSV_LIMIT_BYTES },
+    (_req, body, done) => {
+      done(null, body);
+    },
+  );
   installMetrics(fastify, config.metricsToken, log.child({ component: 'http' }));
   const secure = config.http.publicUrl.startsWith('https:');
   fastify.addHook('onSend', async (req, reply) => {
@@ -34,7 +38,10 @@ export async function createApp(config: AppConfig, orm: MikroORM, log: Logger): 
     void reply.header('X-Frame-Options', 'DENY');
     // Swagger UI ships inline styles; everything else gets the strict policy.
     if (!req.url.startsWith('/api/docs')) {
-      void reply.header('Content-Security-Policy', "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+      void reply.header(
+        'Content-Security-Policy',
+        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+      );
     }
     if (secure) void reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   });
@@ -46,7 +53,9 @@ export async function createApp(config: AppConfig, orm: MikroORM, log: Logger): 
 export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('allmende')
-    .setDescription('Member register and hub of a club’s infrastructure. Board API; errors are { error: { code, message, fields? } }.')
+    .setDescription(
+      'Member register and hub of a club’s infrastructure. Board API; errors are { error: { code, message, fields? } }.',
+    )
     .setVersion('0.1.0')
     .addCookieAuth('allmende_session')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token (am_…)' })

@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -32,10 +45,22 @@ export class AuthController {
   @Access('public')
   @ApiOperation({ summary: 'Log in with username or e-mail and password; sets the session cookie' })
   @ZodBody(loginSchema)
-  async login(@Body(new ZodPipe(loginSchema)) body: z.infer<typeof loginSchema>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { token, session, member } = await this.auth.login(body.login, body.password, req.ip ?? null, req.headers['user-agent'] ?? null);
+  async login(
+    @Body(new ZodPipe(loginSchema)) body: z.infer<typeof loginSchema>,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { token, session, member } = await this.auth.login(
+      body.login,
+      body.password,
+      req.ip ?? null,
+      req.headers['user-agent'] ?? null,
+    );
     const maxAge = Math.floor((session.expiresAt.getTime() - Date.now()) / 1000);
-    void reply.header('Set-Cookie', sessionCookie(SESSION_COOKIE, token, { secure: this.secureCookie, maxAgeSeconds: maxAge }));
+    void reply.header(
+      'Set-Cookie',
+      sessionCookie(SESSION_COOKIE, token, { secure: this.secureCookie, maxAgeSeconds: maxAge }),
+    );
     return { username: member.username, expiresAt: session.expiresAt };
   }
 
@@ -85,7 +110,12 @@ export class AuthController {
   @ApiOperation({ summary: 'Create an API token (shown once); it acts with your role, limited to its scopes' })
   @ZodBody(tokenSchema)
   async createToken(@CurrentActor() actor: Actor, @Body(new ZodPipe(tokenSchema)) body: z.infer<typeof tokenSchema>) {
-    const { token, apiToken } = await this.auth.createToken(actor, body.name, body.scopes, body.expiresAt ? new Date(body.expiresAt) : null);
+    const { token, apiToken } = await this.auth.createToken(
+      actor,
+      body.name,
+      body.scopes,
+      body.expiresAt ? new Date(body.expiresAt) : null,
+    );
     return { token, id: apiToken.id, name: apiToken.name, scopes: apiToken.scopes, expiresAt: apiToken.expiresAt };
   }
 

@@ -40,23 +40,46 @@ export class AuthService {
   }
 
   // Username or private e-mail + password. Every failure answers the same, in the same time.
-  async login(identifier: string, password: string, clientAddress: string | null, userAgent: string | null): Promise<LoginResult> {
+  async login(
+    identifier: string,
+    password: string,
+    clientAddress: string | null,
+    userAgent: string | null,
+  ): Promise<LoginResult> {
     const id = identifier.trim().toLowerCase();
     const accountKey = `login:account:${id}`;
     const addressKey = `login:address:${clientAddress ?? 'unknown'}`;
-    const wait = Math.max(await this.limits.blockedFor(accountKey, this.accountRule), await this.limits.blockedFor(addressKey, this.addressRule));
+    const wait = Math.max(
+      await this.limits.blockedFor(accountKey, this.accountRule),
+      await this.limits.blockedFor(addressKey, this.addressRule),
+    );
     if (wait > 0) {
-      throw new AppError('RATE_LIMITED', `too many failed logins; try again in ${wait} seconds`, { retryAfterSeconds: wait });
+      throw new AppError('RATE_LIMITED', `too many failed logins; try again in ${wait} seconds`, {
+        retryAfterSeconds: wait,
+      });
     }
     const em = this.orm.em.fork();
     const member = await em.findOne(Member, { $or: [{ username: id }, { privateEmail: id }] });
     const hash = member?.passwordHash ?? (await dummyPasswordHash());
-    const ok = (await verifyPassword(hash, password)) && member !== null && member.passwordHash !== null && LOGIN_STATES.has(member.state);
-    const actor: Actor = { kind: 'system', memberId: member?.id ?? null, label: member?.username ?? id.slice(0, 64), role: 'member', scopes: [], clientAddress };
+    const ok =
+      (await verifyPassword(hash, password)) &&
+      member !== null &&
+      member.passwordHash !== null &&
+      LOGIN_STATES.has(member.state);
+    const actor: Actor = {
+      kind: 'system',
+      memberId: member?.id ?? null,
+      label: member?.username ?? id.slice(0, 64),
+      role: 'member',
+      scopes: [],
+      clientAddress,
+    };
     if (!ok || !member) {
       await this.limits.hit(accountKey, this.accountRule);
       await this.limits.hit(addressKey, this.addressRule);
-      this.audit.record(em, actor, 'auth.login.failed', member ? `member:${member.id}` : null, { identifier: id.slice(0, 64) });
+      this.audit.record(em, actor, 'auth.login.failed', member ? `member:${member.id}` : null, {
+        identifier: id.slice(0, 64),
+      });
       await em.flush();
       throw new AppError('UNAUTHENTICATED', 'wrong username or password');
     }
@@ -80,7 +103,11 @@ export class AuthService {
   }
 
   // The actor behind a session cookie or a bearer token, or null.
-  async authenticate(sessionToken: string | undefined, bearer: string | undefined, clientAddress: string | null): Promise<Actor | null> {
+  async authenticate(
+    sessionToken: string | undefined,
+    bearer: string | undefined,
+    clientAddress: string | null,
+  ): Promise<Actor | null> {
     const em = this.orm.em.fork();
     if (bearer) return this.fromApiToken(em, bearer, clientAddress);
     if (!sessionToken) return null;
@@ -94,7 +121,15 @@ export class AuthService {
       await em.flush();
     }
     const role = await this.groups.roleOf(em, session.member.id);
-    return { kind: 'member', memberId: session.member.id, label: session.member.username, role, scopes: 'all', clientAddress, sessionId: session.id };
+    return {
+      kind: 'member',
+      memberId: session.member.id,
+      label: session.member.username,
+      role,
+      scopes: 'all',
+      clientAddress,
+      sessionId: session.id,
+    };
   }
 
   private async fromApiToken(em: EntityManager, bearer: string, clientAddress: string | null): Promise<Actor | null> {
@@ -106,27 +141,52 @@ export class AuthService {
       token.lastUsedAt = new Date();
       await em.flush();
     }
-    return { kind: 'token', memberId: token.owner.id, label: `${token.owner.username} (token ${token.name})`, role, scopes: token.scopes as Scope[], clientAddress };
+    return {
+      kind: 'token',
+      memberId: token.owner.id,
+      label: `${token.owner.username} (token ${token.name})`,
+      role,
+      scopes: token.scopes as Scope[],
+      clientAddress,
+    };
   }
 
   async sessionsOf(memberId: number): Promise<Session[]> {
-    return this.orm.em.fork().find(Session, { member: memberId, revokedAt: null, expiresAt: { $gt: new Date() } }, { orderBy: { lastSeenAt: 'desc' } });
+    return this.orm.em
+      .fork()
+      .find(
+        Session,
+        { member: memberId, revokedAt: null, expiresAt: { $gt: new Date() } },
+        { orderBy: { lastSeenAt: 'desc' } },
+      );
   }
 
   async revokeSession(actor: Actor, sessionId: string): Promise<void> {
     const em = this.orm.em.fork();
     const session = await em.findOne(Session, { id: sessionId });
-    if (!session || (session.member.id !== actor.memberId && !hasRole(actor, 'admin'))) throw AppError.notFound('session');
+    if (!session || (session.member.id !== actor.memberId && !hasRole(actor, 'admin')))
+      throw AppError.notFound('session');
     session.revokedAt ??= new Date();
     this.audit.record(em, actor, 'auth.session.revoke', `member:${session.member.id}`, { session: sessionId });
     await em.flush();
   }
 
-  async createToken(actor: Actor, name: string, scopes: Scope[], expiresAt: Date | null): Promise<{ token: string; apiToken: ApiToken }> {
+  async createToken(
+    actor: Actor,
+    name: string,
+    scopes: Scope[],
+    expiresAt: Date | null,
+  ): Promise<{ token: string; apiToken: ApiToken }> {
     if (actor.memberId === null) throw new AppError('FORBIDDEN', 'tokens belong to a member account');
     const em = this.orm.em.fork();
     const token = newToken('am_');
-    const apiToken = em.create(ApiToken, { name, tokenHash: tokenHash(token), scopes, owner: actor.memberId, expiresAt });
+    const apiToken = em.create(ApiToken, {
+      name,
+      tokenHash: tokenHash(token),
+      scopes,
+      owner: actor.memberId,
+      expiresAt,
+    });
     this.audit.record(em, actor, 'auth.token.create', `member:${actor.memberId}`, { name, scopes });
     await em.flush();
     return { token, apiToken };

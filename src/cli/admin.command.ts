@@ -57,7 +57,9 @@ export function registerAdminCommands(program: Command, env: CliEnv): void {
         await app.get(MembersService).changeState(actor, created.id, 'active', 'created as admin');
         return created;
       });
-      console.log(`created admin ${member.username} (id ${member.id}); log in at ${config.http.publicUrl} with that username`);
+      console.log(
+        `created admin ${member.username} (id ${member.id}); log in at ${config.http.publicUrl} with that username`,
+      );
     });
 }
 

@@ -23,7 +23,11 @@ export async function withContext<T>(config: AppConfig, log: Logger, fn: (ctx: C
     try {
       if (config.migrateOnStart) await migrate(orm, db.url, config, (m) => log.info(m));
       const pending = await pendingMigrations(orm);
-      if (pending.length > 0) throw new DatabaseError('MIGRATIONS_PENDING', `migrations pending (${pending.join(', ')}); run \`allmende migrate\``);
+      if (pending.length > 0)
+        throw new DatabaseError(
+          'MIGRATIONS_PENDING',
+          `migrations pending (${pending.join(', ')}); run \`allmende migrate\``,
+        );
       const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, orm, log), {
         logger: new PinoNestLogger(log.child({ component: 'nest' })),
         abortOnError: false,

@@ -26,7 +26,9 @@ const env: CliEnv = {
 
 const program = new Command()
   .name('allmende')
-  .description('The member register and hub of a club’s infrastructure.\nConfiguration comes from the environment and ./.env (see the README).')
+  .description(
+    'The member register and hub of a club’s infrastructure.\nConfiguration comes from the environment and ./.env (see the README).',
+  )
   .showHelpAfterError()
   .version('0.1.0');
 

@@ -15,7 +15,12 @@ export function registerMemberCommands(program: Command, env: CliEnv): void {
     .command('import <file>')
     .description('import members from a CSV file (as German Excel writes it: ";" or ",", UTF-8 or Windows-1252)')
     .option('--dry-run', 'show what would be created and updated, and every bad row; write nothing')
-    .addOption(new Option('--encoding <encoding>', 'force the encoding instead of detecting it').choices(['utf-8', 'windows-1252']))
+    .addOption(
+      new Option('--encoding <encoding>', 'force the encoding instead of detecting it').choices([
+        'utf-8',
+        'windows-1252',
+      ]),
+    )
     .option('-v, --verbose', 'list every row that would be created or updated')
     .addHelpText(
       'after',
@@ -32,7 +37,9 @@ Running the same file again changes nothing.`,
       });
       process.stderr.write(`reading ${file} (${bytes.length} bytes)…\n`);
       const report = await withContext(env.config(), env.quietLog(), ({ app }) =>
-        app.get(MemberImportService).import(systemActor('cli:members import'), bytes, { dryRun: opts.dryRun ?? false, encoding: opts.encoding }),
+        app
+          .get(MemberImportService)
+          .import(systemActor('cli:members import'), bytes, { dryRun: opts.dryRun ?? false, encoding: opts.encoding }),
       );
       printReport(report, opts.verbose ?? false);
       if (report.problems.length > 0) process.exitCode = 1;
@@ -41,28 +48,35 @@ Running the same file again changes nothing.`,
   members
     .command('export')
     .description('export members as CSV, or one member’s complete data as JSON')
-    .addOption(new Option('--format <format>', 'excel: UTF-8 with BOM and ";"; rfc4180: plain ","').choices(['excel', 'rfc4180']).default('excel'))
+    .addOption(
+      new Option('--format <format>', 'excel: UTF-8 with BOM and ";"; rfc4180: plain ","')
+        .choices(['excel', 'rfc4180'])
+        .default('excel'),
+    )
     .option('--out <file>', 'write to a file instead of standard output')
     .option('--member <id>', 'export this member’s personal data as JSON (GDPR Art. 15)')
     .option('--state <state>', 'only members in this state (invited, registered, active, suspended, left)')
     .option('--status <code>', 'only members with this current status')
-    .action(async (opts: { format: 'excel' | 'rfc4180'; out?: string; member?: string; state?: string; status?: string }) => {
-      const actor = systemActor('cli:members export');
-      const output = await withContext(env.config(), env.quietLog(), async ({ app }) => {
-        const exporter = app.get(MemberExportService);
-        if (opts.member !== undefined) {
-          const id = Number(opts.member);
-          if (!Number.isInteger(id)) throw AppError.validation([{ field: '--member', message: 'must be a member id' }]);
-          return `${JSON.stringify(await exporter.personalData(actor, id), null, 2)}\n`;
-        }
-        const filter = { states: opts.state ? [opts.state as never] : undefined, status: opts.status };
-        const { csv, count } = await exporter.csv(actor, opts.format, filter);
-        process.stderr.write(`exported ${count} members\n`);
-        return csv;
-      });
-      if (opts.out) await writeFile(opts.out, output);
-      else process.stdout.write(output);
-    });
+    .action(
+      async (opts: { format: 'excel' | 'rfc4180'; out?: string; member?: string; state?: string; status?: string }) => {
+        const actor = systemActor('cli:members export');
+        const output = await withContext(env.config(), env.quietLog(), async ({ app }) => {
+          const exporter = app.get(MemberExportService);
+          if (opts.member !== undefined) {
+            const id = Number(opts.member);
+            if (!Number.isInteger(id))
+              throw AppError.validation([{ field: '--member', message: 'must be a member id' }]);
+            return `${JSON.stringify(await exporter.personalData(actor, id), null, 2)}\n`;
+          }
+          const filter = { states: opts.state ? [opts.state as never] : undefined, status: opts.status };
+          const { csv, count } = await exporter.csv(actor, opts.format, filter);
+          process.stderr.write(`exported ${count} members\n`);
+          return csv;
+        });
+        if (opts.out) await writeFile(opts.out, output);
+        else process.stdout.write(output);
+      },
+    );
 }
 
 function printReport(r: ImportReport, verbose: boolean): void {
@@ -75,7 +89,8 @@ function printReport(r: ImportReport, verbose: boolean): void {
     for (const a of r.actions) {
       if (a.kind === 'unchanged') continue;
       const what = a.changes.map((c) => `${c.field}: ${fmt(c.old)} → ${fmt(c.new)}`).join(', ');
-      if (verbose || r.actions.length <= 50) out(`  line ${a.line}: ${a.kind} ${a.name}${a.kind === 'update' ? ` (${what})` : ''}`);
+      if (verbose || r.actions.length <= 50)
+        out(`  line ${a.line}: ${a.kind} ${a.name}${a.kind === 'update' ? ` (${what})` : ''}`);
     }
   }
   if (r.problems.length > 0) {
@@ -88,5 +103,6 @@ function printReport(r: ImportReport, verbose: boolean): void {
 }
 
 function fmt(v: unknown): string {
-  return v === null || v === undefined ? '∅' : String(v);
+  if (v === null || v === undefined) return '∅';
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }

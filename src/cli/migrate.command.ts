@@ -18,20 +18,30 @@ export function registerMigrateCommand(program: Command, env: CliEnv): void {
         try {
           if (opts.status) {
             const pending = await pendingMigrations(orm);
-            console.log(pending.length === 0 ? 'no pending migrations' : `pending:\n${pending.map((p) => `  ${p}`).join('\n')}`);
+            console.log(
+              pending.length === 0 ? 'no pending migrations' : `pending:\n${pending.map((p) => `  ${p}`).join('\n')}`,
+            );
             return;
           }
           await migrate(orm, db.url, config, (m) => console.log(m));
           if (opts.check || opts.create) {
             const needed = await orm.migrator.checkSchema();
             if (opts.check) {
-              console.log(needed ? 'entities and migrations DIFFER: run `npm run migration:create`' : 'entities and migrations agree');
+              console.log(
+                needed
+                  ? 'entities and migrations DIFFER: run `npm run migration:create`'
+                  : 'entities and migrations agree',
+              );
               if (needed) process.exitCode = 1;
               return;
             }
             const name = typeof opts.create === 'string' ? opts.create : undefined;
             const result = await orm.migrator.create(undefined, false, false, name);
-            console.log(result.fileName ? `wrote src/database/migrations/${result.fileName}; add it to migrations/index.ts` : 'no changes');
+            console.log(
+              result.fileName
+                ? `wrote src/database/migrations/${result.fileName}; add it to migrations/index.ts`
+                : 'no changes',
+            );
             return;
           }
           console.log('database is up to date');

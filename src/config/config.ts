@@ -55,7 +55,10 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     http: {
       host: e.ALLMENDE_HOST,
       port: e.ALLMENDE_PORT,
-      publicUrl: (e.ALLMENDE_PUBLIC_URL ?? `http://${displayHost(e.ALLMENDE_HOST)}:${e.ALLMENDE_PORT}`).replace(/\/$/, ''),
+      publicUrl: (e.ALLMENDE_PUBLIC_URL ?? `http://${displayHost(e.ALLMENDE_HOST)}:${e.ALLMENDE_PORT}`).replace(
+        /\/$/,
+        '',
+      ),
       trustProxy: e.ALLMENDE_TRUST_PROXY,
     },
     logLevel: e.ALLMENDE_LOG_LEVEL,

@@ -43,7 +43,10 @@ export async function startEmbeddedPostgres(
     log(`initialising embedded PostgreSQL in ${clusterDir}`);
     const pg = await makeInstance(clusterDir, port, state.password, isRoot, log);
     await pg.initialise().catch((err: unknown) => {
-      throw new DatabaseError('EMBEDDED_INIT_FAILED', `could not initialise PostgreSQL in ${clusterDir}: ${errorText(err)}`);
+      throw new DatabaseError(
+        'EMBEDDED_INIT_FAILED',
+        `could not initialise PostgreSQL in ${clusterDir}: ${errorText(err)}`,
+      );
     });
     await writeFile(stateFile, JSON.stringify(state), { mode: 0o600 });
   } else {
@@ -64,7 +67,10 @@ export async function startEmbeddedPostgres(
   }
   const pg = await makeInstance(clusterDir, port, state.password, isRoot, log);
   await pg.start().catch((err: unknown) => {
-    throw new DatabaseError('EMBEDDED_START_FAILED', `embedded PostgreSQL did not start (${errorText(err) || 'it exited'}); see ${clusterDir} and run with ALLMENDE_LOG_LEVEL=debug`);
+    throw new DatabaseError(
+      'EMBEDDED_START_FAILED',
+      `embedded PostgreSQL did not start (${errorText(err) || 'it exited'}); see ${clusterDir} and run with ALLMENDE_LOG_LEVEL=debug`,
+    );
   });
   // Safety net if the process ends without stop(): stop() signals the server synchronously.
   const onExit = () => void pg.stop();
@@ -97,7 +103,13 @@ function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   return loaded;
 }
 
-async function makeInstance(dir: string, port: number, password: string, isRoot: boolean, log: Log): Promise<EmbeddedPostgres> {
+async function makeInstance(
+  dir: string,
+  port: number,
+  password: string,
+  isRoot: boolean,
+  log: Log,
+): Promise<EmbeddedPostgres> {
   const EmbeddedPostgresClass = await loadEmbeddedPostgres();
   return new EmbeddedPostgresClass({
     databaseDir: dir,
@@ -176,5 +188,5 @@ function connectionUrl(password: string, port: number, database: string): string
 function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;
   if (err === undefined) return '';
-  return String(err);
+  return typeof err === 'string' ? err : JSON.stringify(err);
 }

@@ -25,7 +25,13 @@ export function installMetrics(fastify: FastifyInstance, token: string | undefin
     const route = req.routeOptions.url ?? 'unmatched';
     duration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     if (reply.statusCode >= 400) errors.inc({ status: String(reply.statusCode) });
-    const line = { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), ip: req.ip };
+    const line = {
+      method: req.method,
+      url: req.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+      ip: req.ip,
+    };
     if (route.startsWith('/health') || route === '/metrics') log.debug(line, 'request');
     else log.info(line, 'request');
     done();

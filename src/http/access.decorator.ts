@@ -1,4 +1,5 @@
-import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { SetMetadata, applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Actor, Role, Scope } from '../core/actor.js';
 
 export const ACCESS_KEY = 'allmende:access';
@@ -9,7 +10,12 @@ export interface AccessRule {
 }
 
 // Every route states who may call it; the guard refuses routes that state nothing.
-export const Access = (role: Role | 'public', scope?: Scope) => SetMetadata(ACCESS_KEY, { role, scope } satisfies AccessRule);
+// The rule also appears in the OpenAPI document as `x-allmende-access`.
+export const Access = (role: Role | 'public', scope?: Scope) =>
+  applyDecorators(
+    SetMetadata(ACCESS_KEY, { role, scope } satisfies AccessRule),
+    ApiExtension('x-allmende-access', { role, ...(scope ? { tokenScope: scope } : {}) }),
+  );
 
 export interface RequestWithActor {
   actor?: Actor;

@@ -24,7 +24,10 @@ export class AuthGuard implements CanActivate {
   }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [ctx.getHandler(), ctx.getClass()]);
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [
+      ctx.getHandler(),
+      ctx.getClass(),
+    ]);
     // Secure by default: a route without an @Access rule is a programming error, not an open door.
     if (!rule) throw new AppError('FORBIDDEN', 'this route declares no access rule');
     const req = ctx.switchToHttp().getRequest<FastifyRequest & RequestWithActor>();
@@ -39,7 +42,8 @@ export class AuthGuard implements CanActivate {
       throw new AppError('FORBIDDEN', 'cross-origin request refused (Origin does not match ALLMENDE_PUBLIC_URL)');
     }
     if (!hasRole(actor, rule.role)) throw new AppError('FORBIDDEN', `needs the ${rule.role} role`);
-    if (rule.scope && !hasScope(actor, rule.scope)) throw new AppError('FORBIDDEN', `token lacks the ${rule.scope} scope`);
+    if (rule.scope && !hasScope(actor, rule.scope))
+      throw new AppError('FORBIDDEN', `token lacks the ${rule.scope} scope`);
     return true;
   }
 

@@ -10,7 +10,13 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 export function sessionCookie(name: string, value: string, opts: { secure: boolean; maxAgeSeconds: number }): string {
-  const parts = [`${name}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${opts.maxAgeSeconds}`];
+  const parts = [
+    `${name}=${encodeURIComponent(value)}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${opts.maxAgeSeconds}`,
+  ];
   if (opts.secure) parts.push('Secure');
   return parts.join('; ');
 }

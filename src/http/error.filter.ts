@@ -43,7 +43,10 @@ export class ErrorFilter implements ExceptionFilter {
     const fastifyCode = (err as { code?: string }).code;
     const statusCode = (err as { statusCode?: number }).statusCode;
     if (fastifyCode?.startsWith('FST_') && statusCode && statusCode < 500) {
-      const message = fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError ? 'request body is not valid JSON' : (err as Error).message;
+      const message =
+        fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError
+          ? 'request body is not valid JSON'
+          : (err as Error).message;
       return { status: statusCode, body: { error: { code: 'BAD_REQUEST', message } } };
     }
     if (err instanceof HttpException) {

@@ -17,7 +17,10 @@ export function ZodQuery(schema: z.ZodObject) {
 }
 
 function toOpenApi(schema: z.ZodType): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>;
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as Record<
+    string,
+    unknown
+  >;
   delete json.$schema;
   return json;
 }

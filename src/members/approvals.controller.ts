@@ -24,7 +24,11 @@ export class ApprovalsController {
   @HttpCode(200)
   @Access('board', 'members:write')
   @ZodBody(decisionSchema)
-  approve(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body(new ZodPipe(decisionSchema)) body: z.infer<typeof decisionSchema>) {
+  approve(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIntPipe) id: number,
+    @Body(new ZodPipe(decisionSchema)) body: z.infer<typeof decisionSchema>,
+  ) {
     return this.members.decide(actor, id, true, body.note);
   }
 
@@ -32,7 +36,11 @@ export class ApprovalsController {
   @HttpCode(200)
   @Access('board', 'members:write')
   @ZodBody(decisionSchema)
-  reject(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body(new ZodPipe(decisionSchema)) body: z.infer<typeof decisionSchema>) {
+  reject(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIntPipe) id: number,
+    @Body(new ZodPipe(decisionSchema)) body: z.infer<typeof decisionSchema>,
+  ) {
     return this.members.decide(actor, id, false, body.note);
   }
 }

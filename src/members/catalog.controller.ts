@@ -41,7 +41,10 @@ export class CatalogController {
   @Post('profile-fields')
   @Access('admin', 'admin')
   @ZodBody(profileFieldSchema)
-  createProfileField(@CurrentActor() actor: Actor, @Body(new ZodPipe(profileFieldSchema)) body: z.infer<typeof profileFieldSchema>) {
+  createProfileField(
+    @CurrentActor() actor: Actor,
+    @Body(new ZodPipe(profileFieldSchema)) body: z.infer<typeof profileFieldSchema>,
+  ) {
     return this.catalog.createProfileField(actor, body);
   }
 

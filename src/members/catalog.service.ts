@@ -67,7 +67,11 @@ export class CatalogService {
     });
   }
 
-  async updateProfileField(actor: Actor, key: string, input: Partial<Omit<ProfileFieldInput, 'key'>>): Promise<ProfileField> {
+  async updateProfileField(
+    actor: Actor,
+    key: string,
+    input: Partial<Omit<ProfileFieldInput, 'key'>>,
+  ): Promise<ProfileField> {
     return this.orm.em.fork().transactional(async (em) => {
       const field = await em.findOne(ProfileField, { key });
       if (!field) throw AppError.notFound(`profile field "${key}"`);

@@ -17,7 +17,9 @@ describe('diffFields', () => {
   });
 
   it('treats a missing current value as null', () => {
-    expect(diffFields({}, { 'profile.phone': '030 1234' })).toEqual([{ field: 'profile.phone', old: null, new: '030 1234' }]);
+    expect(diffFields({}, { 'profile.phone': '030 1234' })).toEqual([
+      { field: 'profile.phone', old: null, new: '030 1234' },
+    ]);
   });
 });
 

@@ -11,7 +11,19 @@ import { toMemberView } from './member-row.js';
 import { MembersService } from './members.service.js';
 
 // Column names an import reads back (see csv/member-csv.ts): export → import changes nothing.
-const HEADER = ['Mitgliedsnummer', 'Vorname', 'Nachname', 'Anzeigename', 'Benutzername', 'E-Mail', 'Status', 'Seit', 'Zustand', 'Sprache', 'Gruppen'];
+const HEADER = [
+  'Mitgliedsnummer',
+  'Vorname',
+  'Nachname',
+  'Anzeigename',
+  'Benutzername',
+  'E-Mail',
+  'Status',
+  'Seit',
+  'Zustand',
+  'Sprache',
+  'Gruppen',
+];
 
 @Injectable()
 export class MemberExportService {
@@ -21,13 +33,29 @@ export class MemberExportService {
     private readonly members: MembersService,
   ) {}
 
-  async csv(actor: Actor, flavor: CsvFlavor, filter: Omit<MemberFilter, 'searchScope'> = {}): Promise<{ csv: string; count: number }> {
+  async csv(
+    actor: Actor,
+    flavor: CsvFlavor,
+    filter: Omit<MemberFilter, 'searchScope'> = {},
+  ): Promise<{ csv: string; count: number }> {
     const em = this.orm.em.fork();
     const q = listQuery({ ...filter, searchScope: 'all' }, 1_000_000, 0);
     const rows = await em.execute<MemberRow[]>(q.sql, q.params);
     const lines = rows.map((r) => {
       const v = toMemberView(r);
-      return [v.memberNumber, v.firstName, v.lastName, v.displayName, v.username, v.privateEmail, v.status, v.statusSince, v.state, v.language, v.groups?.join(', ')];
+      return [
+        v.memberNumber,
+        v.firstName,
+        v.lastName,
+        v.displayName,
+        v.username,
+        v.privateEmail,
+        v.status,
+        v.statusSince,
+        v.state,
+        v.language,
+        v.groups?.join(', '),
+      ];
     });
     this.audit.record(em, actor, 'member.export', null, { flavor, count: rows.length, filter });
     await em.flush();
@@ -51,7 +79,13 @@ export class MemberExportService {
       exportedAt: new Date().toISOString(),
       member,
       membershipPeriods: periods.map((p) => ({ status: p.status.code, begin: p.begin, end: p.end ?? null })),
-      revisions: revisions.map((r) => ({ at: r.createdAt, kind: r.kind, state: r.state, by: r.actorLabel, changes: r.changes })),
+      revisions: revisions.map((r) => ({
+        at: r.createdAt,
+        kind: r.kind,
+        state: r.state,
+        by: r.actorLabel,
+        changes: r.changes,
+      })),
       sessions,
       auditLog: audit.map((a) => ({ at: a.at, by: a.actorLabel, action: a.action, details: a.details })),
     };

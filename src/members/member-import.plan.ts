@@ -40,17 +40,35 @@ export function planImport(
   for (const r of records) {
     const name = `${r.firstName} ${r.lastName}`;
     if (r.status !== null && !statuses.has(r.status)) {
-      problems.push({ line: r.line, field: 'status', message: `unknown status '${r.status}' (known: ${[...statuses].join(', ')})` });
+      problems.push({
+        line: r.line,
+        field: 'status',
+        message: `unknown status '${r.status}' (known: ${[...statuses].join(', ')})`,
+      });
       continue;
     }
     const numberMatch = r.memberNumber ? byNumber.get(r.memberNumber) : undefined;
     const emailMatch = r.email ? byEmail.get(r.email) : undefined;
     if (emailMatch && numberMatch && emailMatch.id !== numberMatch.id) {
-      problems.push({ line: r.line, field: 'email', message: `e-mail ${r.email} belongs to another member (${describe(emailMatch)})` });
+      problems.push({
+        line: r.line,
+        field: 'email',
+        message: `e-mail ${r.email} belongs to another member (${describe(emailMatch)})`,
+      });
       continue;
     }
-    if (emailMatch && !numberMatch && r.memberNumber && emailMatch.memberNumber && emailMatch.memberNumber !== r.memberNumber) {
-      problems.push({ line: r.line, field: 'email', message: `e-mail ${r.email} belongs to member number ${emailMatch.memberNumber}` });
+    if (
+      emailMatch &&
+      !numberMatch &&
+      r.memberNumber &&
+      emailMatch.memberNumber &&
+      emailMatch.memberNumber !== r.memberNumber
+    ) {
+      problems.push({
+        line: r.line,
+        field: 'email',
+        message: `e-mail ${r.email} belongs to member number ${emailMatch.memberNumber}`,
+      });
       continue;
     }
     const match = numberMatch ?? emailMatch;
@@ -59,7 +77,13 @@ export function planImport(
       continue;
     }
     const changes = updateChanges(match, r);
-    actions.push({ line: r.line, kind: changes.length > 0 ? 'update' : 'unchanged', memberId: match.id, name, changes });
+    actions.push({
+      line: r.line,
+      kind: changes.length > 0 ? 'update' : 'unchanged',
+      memberId: match.id,
+      name,
+      changes,
+    });
   }
   return { actions, problems };
 }

@@ -36,7 +36,11 @@ export class MemberImportService {
     private readonly intake: MemberIntakeService,
   ) {}
 
-  async import(actor: Actor, bytes: Uint8Array, opts: { dryRun: boolean; encoding?: CsvEncoding }): Promise<ImportReport> {
+  async import(
+    actor: Actor,
+    bytes: Uint8Array,
+    opts: { dryRun: boolean; encoding?: CsvEncoding },
+  ): Promise<ImportReport> {
     const decoded = decodeCsvBytes(bytes, opts.encoding);
     const delimiter = detectDelimiter(decoded.text);
     const parsed = parseCsv(decoded.text, delimiter);
@@ -55,7 +59,10 @@ export class MemberImportService {
     const [header, ...rows] = parsed.rows;
     const headerError = parsed.errors.find((e) => header === undefined || e.line < header.line);
     if (!header || headerError) {
-      report.problems.push({ line: headerError?.line ?? 1, message: headerError?.message ?? 'the file has no header row' });
+      report.problems.push({
+        line: headerError?.line ?? 1,
+        message: headerError?.message ?? 'the file has no header row',
+      });
       return report;
     }
     const mapping = mapHeader(header.cells);
@@ -72,7 +79,8 @@ export class MemberImportService {
     const plan = planImport(records, existing, statuses, today());
     report.problems = [...problems, ...plan.problems].sort((a, b) => a.line - b.line);
     report.actions = plan.actions;
-    for (const a of plan.actions) report[a.kind === 'create' ? 'created' : a.kind === 'update' ? 'updated' : 'unchanged']++;
+    for (const a of plan.actions)
+      report[a.kind === 'create' ? 'created' : a.kind === 'update' ? 'updated' : 'unchanged']++;
     if (opts.dryRun || report.problems.length > 0) return report;
 
     await this.orm.em.fork().transactional(async (tx) => {
@@ -102,7 +110,12 @@ export class MemberImportService {
   }
 
   // Two flushes for the whole file: the ORM batches the inserts.
-  private async apply(em: EntityManager, actor: Actor, actions: readonly ImportAction[], records: readonly MemberImportRecord[]): Promise<void> {
+  private async apply(
+    em: EntityManager,
+    actor: Actor,
+    actions: readonly ImportAction[],
+    records: readonly MemberImportRecord[],
+  ): Promise<void> {
     const byLine = new Map(records.map((r) => [r.line, r]));
     const creates = actions.filter((a) => a.kind === 'create');
     const allocator = creates.length > 0 ? await this.intake.allocatorFor(em) : undefined;
@@ -124,7 +137,13 @@ export class MemberImportService {
       });
       const status = statuses.get(r.status ?? 'member');
       if (status) em.create(MembershipPeriod, { member, status, begin: r.since ?? today(), end: null });
-      em.create(Revision, { member, kind: 'import', changes: action.changes, actorId: actor.memberId, actorLabel: actor.label });
+      em.create(Revision, {
+        member,
+        kind: 'import',
+        changes: action.changes,
+        actorId: actor.memberId,
+        actorLabel: actor.label,
+      });
       created.push(member);
     }
     const updates = actions.filter((a) => a.kind === 'update');
@@ -156,14 +175,25 @@ export class MemberImportService {
         if (!status) continue;
         // A date before the open period began would rewrite history: the change then starts today.
         const from = current && begin < current.begin ? today() : begin;
-        const next = changeStatus(current ? [{ status: current.status.code, begin: current.begin, end: null }] : [], status.code, from);
+        const next = changeStatus(
+          current ? [{ status: current.status.code, begin: current.begin, end: null }] : [],
+          status.code,
+          from,
+        );
         if (next.kind === 'replace' && current && next.replaceId === undefined) current.end = next.closeEnd ?? null;
         if (next.kind === 'replace' && current && next.closeEnd === undefined) em.remove(current);
-        if (next.kind === 'open' || next.kind === 'replace') em.create(MembershipPeriod, { member, status, begin: from, end: null });
+        if (next.kind === 'open' || next.kind === 'replace')
+          em.create(MembershipPeriod, { member, status, begin: from, end: null });
       } else {
         em.assign(member, { [change.field]: change.new });
       }
     }
-    em.create(Revision, { member, kind: 'import', changes: [...changes], actorId: actor.memberId, actorLabel: actor.label });
+    em.create(Revision, {
+      member,
+      kind: 'import',
+      changes: [...changes],
+      actorId: actor.memberId,
+      actorLabel: actor.label,
+    });
   }
 }

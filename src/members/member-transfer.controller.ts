@@ -12,7 +12,10 @@ import { MemberImportService } from './member-import.service.js';
 import { MEMBER_STATES } from './entities/member.entity.js';
 
 const importQuery = z.strictObject({
-  dryRun: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  dryRun: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   encoding: z.enum(['utf-8', 'windows-1252']).optional(),
 });
 
@@ -38,8 +41,15 @@ export class MemberTransferController {
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ZodQuery(importQuery)
-  async import(@CurrentActor() actor: Actor, @Body() body: unknown, @Query(new ZodPipe(importQuery)) query: z.infer<typeof importQuery>) {
-    if (!Buffer.isBuffer(body)) throw AppError.validation([{ field: '(body)', message: 'send the CSV file as the body with Content-Type: text/csv' }]);
+  async import(
+    @CurrentActor() actor: Actor,
+    @Body() body: unknown,
+    @Query(new ZodPipe(importQuery)) query: z.infer<typeof importQuery>,
+  ) {
+    if (!Buffer.isBuffer(body))
+      throw AppError.validation([
+        { field: '(body)', message: 'send the CSV file as the body with Content-Type: text/csv' },
+      ]);
     return this.importer.import(actor, body, query);
   }
 
@@ -47,11 +57,18 @@ export class MemberTransferController {
   @Access('board', 'members:export')
   @ApiOperation({ summary: 'Export members as CSV (excel: UTF-8 BOM and ";", rfc4180: ","); formula cells defused' })
   @ZodQuery(exportQuery)
-  async export(@CurrentActor() actor: Actor, @Query(new ZodPipe(exportQuery)) query: z.infer<typeof exportQuery>, @Res({ passthrough: true }) reply: FastifyReply) {
+  async export(
+    @CurrentActor() actor: Actor,
+    @Query(new ZodPipe(exportQuery)) query: z.infer<typeof exportQuery>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const { format, ...filter } = query;
     const { csv } = await this.exporter.csv(actor, format, filter);
     void reply.header('Content-Type', 'text/csv; charset=utf-8');
-    void reply.header('Content-Disposition', `attachment; filename="members-${new Date().toISOString().slice(0, 10)}.csv"`);
+    void reply.header(
+      'Content-Disposition',
+      `attachment; filename="members-${new Date().toISOString().slice(0, 10)}.csv"`,
+    );
     return csv;
   }
 

@@ -53,7 +53,11 @@ export class MembersController {
   @Access('member', 'members:write')
   @ApiOperation({ summary: 'Change a member; a member changing an approval field gets a pending revision' })
   @ZodBody(updateSchema)
-  update(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body(new ZodPipe(updateSchema)) body: UpdateInput) {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseIntPipe) id: number,
+    @Body(new ZodPipe(updateSchema)) body: UpdateInput,
+  ) {
     return this.members.update(actor, id, body);
   }
 

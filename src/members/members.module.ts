@@ -12,7 +12,21 @@ import { MembersService } from './members.service.js';
 
 @Module({
   controllers: [MembersController, ApprovalsController, CatalogController, MemberTransferController],
-  providers: [MembersService, MemberIntakeService, MemberImportService, MemberExportService, CatalogService, GroupsService],
-  exports: [MembersService, MemberIntakeService, MemberImportService, MemberExportService, CatalogService, GroupsService],
+  providers: [
+    MembersService,
+    MemberIntakeService,
+    MemberImportService,
+    MemberExportService,
+    CatalogService,
+    GroupsService,
+  ],
+  exports: [
+    MembersService,
+    MemberIntakeService,
+    MemberImportService,
+    MemberExportService,
+    CatalogService,
+    GroupsService,
+  ],
 })
 export class MembersModule {}

@@ -32,7 +32,13 @@ export class MembersService {
     const board = hasRole(actor, 'board');
     // Members see the active membership only, and search names, not addresses or numbers.
     const filter: MemberFilter = board
-      ? { q: query.q, searchScope: 'all', states: query.state ? [query.state] : undefined, status: query.status, group: query.group }
+      ? {
+          q: query.q,
+          searchScope: 'all',
+          states: query.state ? [query.state] : undefined,
+          status: query.status,
+          group: query.group,
+        }
       : { q: query.q, searchScope: 'names', states: ['active'], group: query.group };
     const q = listQuery(filter, query.pageSize, offsetOf(query));
     const rows = await em.execute<MemberRow[]>(q.sql, q.params);
@@ -67,7 +73,11 @@ export class MembersService {
   }
 
   // The board changes at once; a member's own change to an approval field waits as a pending revision.
-  async update(actor: Actor, id: number, input: UpdateInput): Promise<{ member: MemberView; pending: Revision | null }> {
+  async update(
+    actor: Actor,
+    id: number,
+    input: UpdateInput,
+  ): Promise<{ member: MemberView; pending: Revision | null }> {
     const bySelf = actor.memberId === id && !hasRole(actor, 'board');
     if (!bySelf && !hasRole(actor, 'board')) throw new AppError('FORBIDDEN', 'only the board may change other members');
     const { version, profile, ...fields } = input;
@@ -75,7 +85,10 @@ export class MembersService {
       const pending = await this.orm.em.fork().transactional(async (em) => {
         const member = await this.requireMember(em, id);
         if (version !== undefined && version !== member.version) {
-          throw new AppError('STALE_VERSION', `member was changed meanwhile (version ${member.version}, you sent ${version}); reload and retry`);
+          throw new AppError(
+            'STALE_VERSION',
+            `member was changed meanwhile (version ${member.version}, you sent ${version}); reload and retry`,
+          );
         }
         const patch: Record<string, unknown> = { ...fields };
         const current: Record<string, unknown> = { ...member };
@@ -95,7 +108,13 @@ export class MembersService {
         }
         await this.applyChanges(em, member, split.immediate);
         if (split.immediate.length > 0) {
-          em.create(Revision, { member, kind: 'update', changes: split.immediate, actorId: actor.memberId, actorLabel: actor.label });
+          em.create(Revision, {
+            member,
+            kind: 'update',
+            changes: split.immediate,
+            actorId: actor.memberId,
+            actorLabel: actor.label,
+          });
         }
         let pendingRevision: Revision | null = null;
         if (split.pending.length > 0) {
@@ -116,7 +135,8 @@ export class MembersService {
       });
       return { member: await this.get(actor, id), pending };
     } catch (err) {
-      if (err instanceof OptimisticLockError) throw new AppError('STALE_VERSION', 'member was changed meanwhile; reload and retry');
+      if (err instanceof OptimisticLockError)
+        throw new AppError('STALE_VERSION', 'member was changed meanwhile; reload and retry');
       throw fromUniqueViolation(err, fields) ?? err;
     }
   }
@@ -146,7 +166,9 @@ export class MembersService {
   }
 
   async pendingApprovals(): Promise<Revision[]> {
-    return this.orm.em.fork().find(Revision, { state: 'pending' }, { orderBy: { createdAt: 'asc' }, populate: ['member'] });
+    return this.orm.em
+      .fork()
+      .find(Revision, { state: 'pending' }, { orderBy: { createdAt: 'asc' }, populate: ['member'] });
   }
 
   async decide(actor: Actor, revisionId: number, approve: boolean, note?: string): Promise<Revision> {

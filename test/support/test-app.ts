@@ -40,7 +40,12 @@ export interface TestApp {
 
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const url = await freshDatabase();
-  const config = parseConfig({ DATABASE_URL: url, ALLMENDE_PUBLIC_URL: PUBLIC_URL, ALLMENDE_LOG_LEVEL: 'silent', ...env });
+  const config = parseConfig({
+    DATABASE_URL: url,
+    ALLMENDE_PUBLIC_URL: PUBLIC_URL,
+    ALLMENDE_LOG_LEVEL: 'silent',
+    ...env,
+  });
   const orm = await openOrm(url, config);
   await migrate(orm, url, config, () => undefined);
   const app = await createApp(config, orm, pino({ level: 'silent' }));
@@ -85,7 +90,11 @@ export async function makeMember(
 }
 
 // Logs in through the API and returns an agent that sends the session cookie and our Origin.
-export async function loginAs(t: TestApp, role: 'member' | 'helper' | 'board' | 'admin', overrides: Partial<IntakeInput> = {}) {
+export async function loginAs(
+  t: TestApp,
+  role: 'member' | 'helper' | 'board' | 'admin',
+  overrides: Partial<IntakeInput> = {},
+) {
   const groups = role === 'member' ? [] : [role === 'helper' ? 'helpers' : role === 'board' ? 'board' : 'admins'];
   const m = await makeMember(t, { ...overrides, groups, password: PASSWORD, state: 'active' });
   const res = await t.http.post('/api/auth/login').send({ login: m.username, password: PASSWORD });

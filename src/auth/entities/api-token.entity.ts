@@ -6,7 +6,10 @@ const ApiTokenSchema = defineEntity({
   name: 'ApiToken',
   tableName: 'api_token',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     name: p.string().length(100),
     tokenHash: p.string().length(64).unique('api_token_token_hash_unique').hidden(),
     scopes: p.array<string>(),

@@ -6,7 +6,10 @@ const SessionSchema = defineEntity({
   name: 'Session',
   tableName: 'session',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     tokenHash: p.string().length(64).unique('session_token_hash_unique').hidden(),
     member: () => p.manyToOne(Member).deleteRule('cascade').index('session_member_idx'),
     createdAt: p.datetime().onCreate(() => new Date()),

@@ -7,7 +7,8 @@ import {
   normalizeHeader,
   parseImportDate,
   toImportRecords,
-  type MappedColumn, type MemberColumn,
+  type MappedColumn,
+  type MemberColumn,
   type MemberImportProblem,
   type MemberImportRecord,
 } from './member-csv.js';
@@ -133,7 +134,7 @@ describe('toImportRecords: single rows', () => {
     {
       name: 'member number with bad characters',
       cells: ['-12', 'Karl', 'L', '', '', '', ''],
-      problems: [['memberNumber', expect.stringMatching(/^member number '-12' is invalid/) as unknown as string]],
+      problems: [['memberNumber', expect.stringMatching(/^member number '-12' is invalid/)]],
     },
     {
       // 10,000 characters: rejected, and the message does not repeat the value.

@@ -37,7 +37,14 @@ export const MEMBER_COLUMN_ALIASES: Readonly<Record<MemberColumn, readonly strin
 // Columns that allmende's own export writes but an import does not take (derived or managed
 // elsewhere): accepted and ignored, so an exported file imports back without changes.
 export const EXPORT_ONLY_ALIASES: readonly string[] = [
-  'Benutzername', 'username', 'Anzeigename', 'display_name', 'Zustand', 'state', 'Gruppen', 'groups',
+  'Benutzername',
+  'username',
+  'Anzeigename',
+  'display_name',
+  'Zustand',
+  'state',
+  'Gruppen',
+  'groups',
 ];
 
 export type MappedColumn = MemberColumn | 'ignore' | null;
