@@ -72,7 +72,10 @@ async function lockDataDir(dataDir: string): Promise<string> {
     }
     const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-      throw new DatabaseError('DATA_DIR_IN_USE', `allmende is already running (pid ${pid}) on the data folder ${dataDir}`);
+      throw new DatabaseError(
+        'DATA_DIR_IN_USE',
+        `allmende is already running (pid ${pid}) on the data folder ${dataDir}`,
+      );
     }
     await rm(file, { force: true }); // left behind by a crash
   }

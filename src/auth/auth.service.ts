@@ -2,7 +2,7 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { hasRole, type Actor, type Scope } from '../core/actor.js';
+import { hasRole, hasScope, type Actor, type Scope } from '../core/actor.js';
 import { AppError } from '../core/app.errors.js';
 import { AuditService } from '../core/audit.service.js';
 import { dummyPasswordHash, hashPassword, newToken, tokenHash, verifyPassword } from '../core/crypto.util.js';
@@ -178,6 +178,11 @@ export class AuthService {
     expiresAt: Date | null,
   ): Promise<{ token: string; apiToken: ApiToken }> {
     if (actor.memberId === null) throw new AppError('FORBIDDEN', 'tokens belong to a member account');
+    // A token must not mint a stronger one: the route declares no scope, so check it here.
+    const beyond = scopes.filter((s) => !hasScope(actor, s));
+    if (beyond.length > 0) {
+      throw new AppError('FORBIDDEN', `a token cannot grant scopes it lacks itself: ${beyond.join(', ')}`);
+    }
     const em = this.orm.em.fork();
     const token = newToken('am_');
     const apiToken = em.create(ApiToken, {

@@ -42,6 +42,9 @@ export class AuthGuard implements CanActivate {
       throw new AppError('FORBIDDEN', 'cross-origin request refused (Origin does not match ALLMENDE_PUBLIC_URL)');
     }
     if (!hasRole(actor, rule.role)) throw new AppError('FORBIDDEN', `needs the ${rule.role} role`);
+    // A token does only what a scope names: routes without a scope (own sessions, tokens,
+    // profile) are for people who logged in.
+    if (actor.kind === 'token' && !rule.scope) throw new AppError('FORBIDDEN', 'this route is not open to API tokens');
     if (rule.scope && !hasScope(actor, rule.scope))
       throw new AppError('FORBIDDEN', `token lacks the ${rule.scope} scope`);
     return true;

@@ -90,11 +90,19 @@ export class GroupsService {
     return true;
   }
 
-  // Locking out the last admin would leave nobody to fix it but the shell.
-  private async assertNotLastAdmin(em: EntityManager, member: Member): Promise<void> {
+  // Locking out the last admin would leave nobody to fix it but the shell. Only admins who can
+  // log in count (the login states of auth.service.ts): one who has left is no admin any more.
+  async assertNotLastAdmin(em: EntityManager, member: Member): Promise<void> {
+    const isAdmin = await em.execute<{ n: string }[]>(
+      `select count(*) as n from group_membership gm join member_group g on g.id = gm.group_id
+        where g.grants_role = 'admin' and gm.member_id = ?`,
+      [member.id],
+    );
+    if (Number(isAdmin[0]?.n ?? 0) === 0) return;
     const rows = await em.execute<{ n: string }[]>(
       `select count(*) as n from group_membership gm join member_group g on g.id = gm.group_id
-        where g.grants_role = 'admin' and gm.member_id <> ?`,
+         join member m on m.id = gm.member_id
+        where g.grants_role = 'admin' and gm.member_id <> ? and m.state in ('registered', 'active')`,
       [member.id],
     );
     if (Number(rows[0]?.n ?? 0) === 0) throw new AppError('INVALID_STATE', 'cannot remove the last admin');

@@ -10,23 +10,18 @@ import { MemberTransferController } from './member-transfer.controller.js';
 import { MembersController } from './members.controller.js';
 import { MembersService } from './members.service.js';
 
+const services = [
+  MembersService,
+  MemberIntakeService,
+  MemberImportService,
+  MemberExportService,
+  CatalogService,
+  GroupsService,
+];
+
 @Module({
   controllers: [MembersController, ApprovalsController, CatalogController, MemberTransferController],
-  providers: [
-    MembersService,
-    MemberIntakeService,
-    MemberImportService,
-    MemberExportService,
-    CatalogService,
-    GroupsService,
-  ],
-  exports: [
-    MembersService,
-    MemberIntakeService,
-    MemberImportService,
-    MemberExportService,
-    CatalogService,
-    GroupsService,
-  ],
+  providers: services,
+  exports: services,
 })
 export class MembersModule {}

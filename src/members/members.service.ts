@@ -222,6 +222,8 @@ export class MembersService {
     await this.orm.em.fork().transactional(async (em) => {
       const member = await this.requireMember(em, id);
       if (member.state === state) return;
+      // Suspending or recording the exit of the last admin would lock everyone out.
+      if (state === 'suspended' || state === 'left') await this.groups.assertNotLastAdmin(em, member);
       if (!canTransition(member.state, state)) {
         const allowed = allowedTransitions(member.state).join(', ') || 'none';
         throw new AppError('INVALID_STATE', `cannot go from ${member.state} to ${state} (allowed: ${allowed})`);
