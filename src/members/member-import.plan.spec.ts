@@ -63,7 +63,10 @@ describe('planImport', () => {
   it('reports an unknown status and an e-mail that belongs to someone else', () => {
     const karl: ExistingMember = { ...rosa, id: 8, memberNumber: '1919', email: 'karl@example.org' };
     const { actions, problems } = planImport(
-      [record({ line: 3, status: 'vip' }), record({ line: 4, memberNumber: '1871', email: 'karl@example.org' })],
+      [
+        record({ line: 3, memberNumber: '5', status: 'vip' }),
+        record({ line: 4, memberNumber: '1871', email: 'karl@example.org' }),
+      ],
       [rosa, karl],
       statuses,
       '2026-11-23',

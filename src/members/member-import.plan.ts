@@ -9,6 +9,7 @@ export interface ExistingMember {
   email: string | null;
   language: 'de' | 'en' | null;
   status: string | null;
+  username?: string;
 }
 
 export interface ImportAction {
@@ -24,7 +25,8 @@ export interface ImportPlan {
   problems: MemberImportProblem[];
 }
 
-// Pure: what an import would do. A row matches a member by member number, else by e-mail.
+// Pure: what an import would do. A row matches a member by member number, else by e-mail, else
+// (so that an exported member without either comes back unchanged) by username.
 // An empty cell means "not given" and never erases a stored value.
 export function planImport(
   records: readonly MemberImportRecord[],
@@ -34,11 +36,21 @@ export function planImport(
 ): ImportPlan {
   const byNumber = new Map(existing.flatMap((m) => (m.memberNumber ? [[m.memberNumber, m] as const] : [])));
   const byEmail = new Map(existing.flatMap((m) => (m.email ? [[m.email, m] as const] : [])));
+  const byUsername = new Map(existing.flatMap((m) => (m.username ? [[m.username, m] as const] : [])));
   const actions: ImportAction[] = [];
   const problems: MemberImportProblem[] = [];
 
   for (const r of records) {
     const name = `${r.firstName} ${r.lastName}`;
+    // Without a key the next run of the same file could not find the member again: it would
+    // take them in twice. Names are no key (two members may share one).
+    if (!r.memberNumber && !r.email && !r.username) {
+      problems.push({
+        line: r.line,
+        message: `${name} has neither member number nor e-mail: give one, so that re-running the file finds the member`,
+      });
+      continue;
+    }
     if (r.status !== null && !statuses.has(r.status)) {
       problems.push({
         line: r.line,
@@ -71,7 +83,22 @@ export function planImport(
       });
       continue;
     }
-    const match = numberMatch ?? emailMatch;
+    const usernameMatch =
+      !numberMatch && !emailMatch && r.username !== undefined ? byUsername.get(r.username) : undefined;
+    if (
+      usernameMatch &&
+      r.memberNumber &&
+      usernameMatch.memberNumber &&
+      usernameMatch.memberNumber !== r.memberNumber
+    ) {
+      problems.push({
+        line: r.line,
+        field: 'username',
+        message: `username ${r.username} belongs to member number ${usernameMatch.memberNumber}`,
+      });
+      continue;
+    }
+    const match = numberMatch ?? emailMatch ?? usernameMatch;
     if (!match) {
       actions.push({ line: r.line, kind: 'create', name, changes: creationChanges(r, today) });
       continue;

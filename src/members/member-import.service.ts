@@ -27,6 +27,12 @@ export interface ImportReport {
   actions: ImportAction[];
 }
 
+// The ORM expands an array parameter into a comma list (`any(?)` becomes `any('a', 'b')`, a syntax
+// error), so each value gets its own placeholder; `null` keeps an empty list valid and matches nothing.
+function placeholders(values: readonly unknown[]): string {
+  return values.length === 0 ? 'null' : values.map(() => '?').join(', ');
+}
+
 // CSV in, members out: all rows or none. Re-running the same file changes nothing.
 @Injectable()
 export class MemberImportService {
@@ -98,14 +104,16 @@ export class MemberImportService {
   private async loadExisting(em: EntityManager, records: readonly MemberImportRecord[]): Promise<ExistingMember[]> {
     const numbers = records.flatMap((r) => (r.memberNumber ? [r.memberNumber] : []));
     const emails = records.flatMap((r) => (r.email ? [r.email] : []));
-    if (numbers.length === 0 && emails.length === 0) return [];
+    const usernames = records.flatMap((r) => (r.username ? [r.username] : []));
+    if (numbers.length === 0 && emails.length === 0 && usernames.length === 0) return [];
     return em.execute<ExistingMember[]>(
       `select m.id, m.member_number as "memberNumber", m.first_name as "firstName", m.last_name as "lastName",
-              m.private_email as email, m.language,
+              m.private_email as email, m.language, m.username,
               (select p.status_code from membership_period p where p.member_id = m.id and p."end" is null
                 order by p.begin desc limit 1) as status
-         from member m where m.member_number = any(?) or m.private_email = any(?)`,
-      [numbers, emails],
+         from member m where m.member_number in (${placeholders(numbers)}) or m.private_email in (${placeholders(emails)})
+            or m.username in (${placeholders(usernames)})`,
+      [...numbers, ...emails, ...usernames],
     );
   }
 

@@ -12,7 +12,9 @@ afterAll(() => t.close());
 
 describe('intake', () => {
   it('takes a member in and derives display name and username', async () => {
-    const res = await board.post('/api/members').send({ firstName: 'José', lastName: 'Ñúñez', memberNumber: '4711', privateEmail: 'Jose@Example.org' });
+    const res = await board
+      .post('/api/members')
+      .send({ firstName: 'José', lastName: 'Ñúñez', memberNumber: '4711', privateEmail: 'Jose@Example.org' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       username: 'jose.nunez',
@@ -38,11 +40,15 @@ describe('intake', () => {
   });
 
   it('answers 409 naming the field for a duplicate member number or e-mail', async () => {
-    await board.post('/api/members').send({ firstName: 'A', lastName: 'B', memberNumber: '999', privateEmail: 'ab@example.org' });
+    await board
+      .post('/api/members')
+      .send({ firstName: 'A', lastName: 'B', memberNumber: '999', privateEmail: 'ab@example.org' });
     const number = await board.post('/api/members').send({ firstName: 'C', lastName: 'D', memberNumber: '999' });
     expect(number.status).toBe(409);
     expect(number.body.error.fields).toEqual([{ field: 'memberNumber', message: 'already used by another record' }]);
-    const email = await board.post('/api/members').send({ firstName: 'C', lastName: 'D', privateEmail: 'AB@example.org' });
+    const email = await board
+      .post('/api/members')
+      .send({ firstName: 'C', lastName: 'D', privateEmail: 'AB@example.org' });
     expect(email.status).toBe(409);
     expect(email.body.error.fields[0].field).toBe('privateEmail');
   });
@@ -69,8 +75,21 @@ describe('intake', () => {
 
 describe('list and search', () => {
   beforeAll(async () => {
-    await makeMember(t, { firstName: 'Wilhelm', lastName: 'Pieck', memberNumber: '1949', privateEmail: 'wp@example.org', state: 'active', password: 'ein sehr langes Passwort' });
-    await makeMember(t, { firstName: 'Käthe', lastName: 'Kollwitz', privateEmail: 'kk@example.org', status: 'supporter', groups: ['helpers'] });
+    await makeMember(t, {
+      firstName: 'Wilhelm',
+      lastName: 'Pieck',
+      memberNumber: '1949',
+      privateEmail: 'wp@example.org',
+      state: 'active',
+      password: 'ein sehr langes Passwort',
+    });
+    await makeMember(t, {
+      firstName: 'Käthe',
+      lastName: 'Kollwitz',
+      privateEmail: 'kk@example.org',
+      status: 'supporter',
+      groups: ['helpers'],
+    });
   });
 
   it('finds by name, username, number and e-mail, case-insensitively', async () => {
@@ -95,7 +114,16 @@ describe('list and search', () => {
   it('shows members only what members may see, and only active members', async () => {
     const member = await loginAs(t, 'member');
     const res = await member.get('/api/members?q=pieck');
-    expect(res.body.items).toEqual([{ id: expect.any(Number), username: 'wilhelm.pieck', displayName: 'Wilhelm Pieck', firstName: 'Wilhelm', lastName: 'Pieck', groups: [] }]);
+    expect(res.body.items).toEqual([
+      {
+        id: expect.any(Number),
+        username: 'wilhelm.pieck',
+        displayName: 'Wilhelm Pieck',
+        firstName: 'Wilhelm',
+        lastName: 'Pieck',
+        groups: [],
+      },
+    ]);
     // e-mail and member number are board-only: a member cannot search by them either
     expect((await member.get('/api/members?q=1949')).body.items).toEqual([]);
     expect((await member.get('/api/members?q=kollwitz')).body.items).toEqual([]); // invited, not active
@@ -111,7 +139,11 @@ describe('access', () => {
   });
 
   it('refuses a cookie-authenticated write from another origin', async () => {
-    const res = await t.http.post('/api/members').set('Cookie', board.cookie).set('Origin', 'https://evil.example').send({ firstName: 'A', lastName: 'B' });
+    const res = await t.http
+      .post('/api/members')
+      .set('Cookie', board.cookie)
+      .set('Origin', 'https://evil.example')
+      .send({ firstName: 'A', lastName: 'B' });
     expect(res.status).toBe(403);
     expect(res.body.error.message).toMatch(/cross-origin/);
   });

@@ -16,6 +16,14 @@ export function defuseCell(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
+/**
+ * Undoes defuseCell for a cell read back from a CSV: "'=x" → "=x". A spreadsheet's own text marker
+ * (the leading "'") is not written into CSV files, so such a cell comes from an export of ours.
+ */
+export function restoreDefusedCell(value: string): string {
+  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+}
+
 function formatCell(cell: CsvCell, separator: string): string {
   const value = defuseCell(cell === null || cell === undefined ? '' : String(cell));
   const needsQuotes = value.includes(separator) || value.includes('"') || value.includes('\r') || value.includes('\n');

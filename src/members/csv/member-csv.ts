@@ -2,6 +2,7 @@
 // so the club can fix the whole file in one go.
 
 import type { CsvLineError, CsvRow } from './csv-parse.js';
+import { restoreDefusedCell } from './csv-write.js';
 
 export interface MemberImportRecord {
   line: number;
@@ -13,6 +14,8 @@ export interface MemberImportRecord {
   /** ISO date YYYY-MM-DD. */
   since: string | null;
   language: 'de' | 'en' | null;
+  /** Lower-cased; only a match key for rows without member number and e-mail, never changed by an import. */
+  username?: string;
 }
 
 export interface MemberImportProblem {
@@ -21,7 +24,8 @@ export interface MemberImportProblem {
   message: string;
 }
 
-export type MemberColumn = 'memberNumber' | 'firstName' | 'lastName' | 'email' | 'status' | 'since' | 'language';
+export type MemberColumn =
+  'memberNumber' | 'firstName' | 'lastName' | 'email' | 'status' | 'since' | 'language' | 'username';
 
 // German first: the typical file comes from a German club's spreadsheet.
 export const MEMBER_COLUMN_ALIASES: Readonly<Record<MemberColumn, readonly string[]>> = {
@@ -32,13 +36,13 @@ export const MEMBER_COLUMN_ALIASES: Readonly<Record<MemberColumn, readonly strin
   status: ['Status', 'Mitgliedsstatus'],
   since: ['Eintritt', 'Eintrittsdatum', 'seit', 'since', 'begin', 'joined'],
   language: ['Sprache', 'language', 'lang'],
+  // As allmende's export writes it: lets an exported member without number and e-mail match again.
+  username: ['Benutzername', 'username'],
 };
 
 // Columns that allmende's own export writes but an import does not take (derived or managed
 // elsewhere): accepted and ignored, so an exported file imports back without changes.
 export const EXPORT_ONLY_ALIASES: readonly string[] = [
-  'Benutzername',
-  'username',
   'Anzeigename',
   'display_name',
   'Zustand',
@@ -57,6 +61,7 @@ const COLUMN_LABELS: Readonly<Record<MemberColumn, string>> = {
   status: 'status',
   since: 'date',
   language: 'language',
+  username: 'username',
 };
 
 const REQUIRED_COLUMNS: readonly MemberColumn[] = ['firstName', 'lastName'];
@@ -197,6 +202,7 @@ export function toImportRecords(
   const problems: MemberImportProblem[] = parseErrors.map((e) => ({ line: e.line, message: e.message }));
   const numberLines = new Map<string, number>();
   const emailLines = new Map<string, number>();
+  const usernameLines = new Map<string, number>();
 
   for (const row of rows) {
     // Excel writes ';;;;' for rows that were merely formatted; they are not members.
@@ -218,7 +224,8 @@ export function toImportRecords(
     row.cells.forEach((cell, index) => {
       const column = columns[index];
       if (column === 'ignore') return;
-      if (column) cells[column] = cell.trim();
+      // A formula-looking cell comes back from our own export as "'=…": read it as it was.
+      if (column) cells[column] = restoreDefusedCell(cell.trim());
       else if (cell.trim() !== '') problem(undefined, `field ${index + 1} has a value but no column header`);
     });
 
@@ -252,6 +259,13 @@ export function toImportRecords(
       }
     }
 
+    const username = cells.username?.toLowerCase() || undefined;
+    if (username !== undefined) {
+      const earlier = usernameLines.get(username);
+      if (earlier !== undefined) problem('username', `username ${username} already on line ${earlier}`);
+      else usernameLines.set(username, row.line);
+    }
+
     const status = cells.status?.toLowerCase() || null;
 
     let since: string | null = null;
@@ -268,7 +282,19 @@ export function toImportRecords(
     }
 
     if (rowProblems.length > 0) problems.push(...rowProblems);
-    else records.push({ line: row.line, memberNumber, firstName, lastName, email, status, since, language });
+    else {
+      records.push({
+        line: row.line,
+        memberNumber,
+        firstName,
+        lastName,
+        email,
+        status,
+        since,
+        language,
+        ...(username ? { username } : {}),
+      });
+    }
   }
 
   // Array.prototype.sort is stable, so a row's problems keep their field order.
