@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config/config.js';
 import { DatabaseError } from './database/database.errors.js';
 import { migrate, openOrm, pendingMigrations, resolveDatabase } from './database/database.js';
+import { isAlive } from './database/embedded-postgres.js';
 import { createApp } from './server.js';
 
 export interface RunningServer {
@@ -23,7 +24,7 @@ export async function serve(config: AppConfig, log: Logger): Promise<RunningServ
     for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => log.warn({ err }, 'error while stopping'));
   };
   try {
-    const db = await resolveDatabase(config, (m) => log.debug({ component: 'postgres' }, m));
+    const db = await resolveDatabase(config, (m) => log.debug({ component: 'postgres' }, m), 'server');
     cleanups.push(() => db.stop());
     if (db.embedded) log.info({ dataDir: config.dataDir }, 'using the embedded PostgreSQL');
     const orm = await openOrm(db.url, config);
@@ -80,13 +81,4 @@ async function lockDataDir(dataDir: string): Promise<string> {
     await rm(file, { force: true }); // left behind by a crash
   }
   throw new DatabaseError('DATA_DIR_IN_USE', `cannot lock the data folder ${dataDir} (${file})`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -12,11 +12,15 @@ export interface ResolvedDatabase {
 }
 
 // DATABASE_URL if given, else the embedded cluster under the data folder.
-export async function resolveDatabase(config: AppConfig, log: (m: string) => void): Promise<ResolvedDatabase> {
+export async function resolveDatabase(
+  config: AppConfig,
+  log: (m: string) => void,
+  role: 'server' | 'cli' = 'cli',
+): Promise<ResolvedDatabase> {
   if (config.database.url !== undefined) {
     return { url: config.database.url, embedded: false, stop: () => Promise.resolve() };
   }
-  const db = await startEmbeddedPostgres(config.dataDir, config.database.embeddedPort, log);
+  const db = await startEmbeddedPostgres(config.dataDir, config.database.embeddedPort, log, { role });
   return { url: db.url, embedded: true, stop: () => db.stop() };
 }
 

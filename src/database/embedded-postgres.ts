@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
@@ -26,8 +26,11 @@ export async function startEmbeddedPostgres(
   dataDir: string,
   port: number,
   log: Log,
-  options: { database?: string } = {},
+  // The server keeps the cluster to itself: it adopts one a CLI command started, and a CLI
+  // command leaves a cluster running that a server uses.
+  options: { database?: string; role?: 'server' | 'cli' } = {},
 ): Promise<EmbeddedDatabase> {
+  const role = options.role ?? 'cli';
   const clusterDir = join(dataDir, 'postgres');
   const stateFile = join(dataDir, 'postgres.json');
   const database = options.database ?? 'allmende';
@@ -53,10 +56,11 @@ export async function startEmbeddedPostgres(
     state = await readState(stateFile);
   }
 
-  const running = await runningPort(clusterDir);
+  const running = await runningPostmaster(clusterDir);
   if (running !== undefined) {
-    const url = connectionUrl(state.password, running, database);
-    return { url, port: running, owned: false, stop: () => Promise.resolve() };
+    const url = connectionUrl(state.password, running.port, database);
+    const stop = role === 'server' ? () => stopPostmaster(running.pid) : () => Promise.resolve();
+    return { url, port: running.port, owned: role === 'server', stop };
   }
 
   if (!(await portIsFree(port))) {
@@ -78,6 +82,7 @@ export async function startEmbeddedPostgres(
   await ensureDatabase(pg, database);
   const stop = async () => {
     process.removeListener('exit', onExit);
+    if (role === 'cli' && serverRunning(dataDir)) return; // the server adopted it
     await pg.stop();
   };
   return { url: connectionUrl(state.password, port, database), port, owned: true, stop };
@@ -154,7 +159,7 @@ async function readState(file: string): Promise<EmbeddedState> {
 }
 
 // postmaster.pid: line 1 is the PID, line 4 the port. A live PID means the cluster runs.
-async function runningPort(clusterDir: string): Promise<number | undefined> {
+async function runningPostmaster(clusterDir: string): Promise<{ pid: number; port: number } | undefined> {
   let text: string;
   try {
     text = await readFile(join(clusterDir, 'postmaster.pid'), 'utf8');
@@ -165,11 +170,31 @@ async function runningPort(clusterDir: string): Promise<number | undefined> {
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
   if (!Number.isInteger(pid) || !Number.isInteger(port)) return undefined;
+  return isAlive(pid) ? { pid, port } : undefined; // else a stale file from a crash; postgres cleans it up
+}
+
+// A fast shutdown (SIGINT), waiting up to 30 s for the postmaster to exit.
+async function stopPostmaster(pid: number): Promise<void> {
+  if (!isAlive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 300 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+function serverRunning(dataDir: string): boolean {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'allmende.pid'), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid);
+  } catch {
+    return false;
+  }
+}
+
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return port;
-  } catch {
-    return undefined; // stale file from a crash; postgres cleans it up on start
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -176,7 +176,18 @@ export class MembersService {
       const revision = await em.findOne(Revision, { id: revisionId }, { populate: ['member'] });
       if (!revision) throw AppError.notFound('revision');
       if (revision.state !== 'pending') throw new AppError('INVALID_STATE', `revision is already ${revision.state}`);
-      if (approve) await this.applyChanges(em, revision.member, revision.changes);
+      if (approve) {
+        // The request was made against the values of its day; if someone changed a field since,
+        // approving would silently overwrite that change.
+        const current: Record<string, unknown> = { ...revision.member };
+        for (const [key, value] of Object.entries(revision.member.profile)) current[`profile.${key}`] = value;
+        const moved = diffFields(current, Object.fromEntries(revision.changes.map((c) => [c.field, c.old])));
+        if (moved.length > 0) {
+          const what = moved.map((c) => `${c.field} is now ${JSON.stringify(c.old)}`).join(', ');
+          throw new AppError('INVALID_STATE', `changed since the request (${what}); reject it and ask again`);
+        }
+        await this.applyChanges(em, revision.member, revision.changes);
+      }
       em.assign(revision, {
         state: approve ? 'approved' : 'rejected',
         decidedById: actor.memberId,

@@ -189,6 +189,17 @@ describe('approvals', () => {
     expect((await agent.get('/api/me')).body.firstName).toBe(state === 'approved' ? 'Hanna' : 'Johanna');
   });
 
+  it('refuses to approve a request whose field the board changed since, so nothing is overwritten', async () => {
+    const { agent, revisionId } = await pendingFirstName('Minna', 'Mina');
+    expect((await board.patch(`/api/members/${agent.member.id}`).send({ firstName: 'Wilhelmine' })).status).toBe(200);
+    const res = await board.post(`/api/approvals/${revisionId}/approve`).send({});
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toContain('firstName is now "Wilhelmine"');
+    expect((await agent.get('/api/me')).body.firstName).toBe('Wilhelmine');
+    // It can still be rejected, which closes it.
+    expect((await board.post(`/api/approvals/${revisionId}/reject`).send({})).status).toBe(200);
+  });
+
   it('answers 404 for an unknown revision', async () => {
     expect((await board.post('/api/approvals/999999/approve').send({})).status).toBe(404);
   });
