@@ -2,18 +2,34 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { hasRole, hasScope, type Actor, type Scope } from '../core/actor.js';
+import { hasRole, hasScope, roleOfRank, type Actor, type Scope } from '../core/actor.js';
 import { AppError } from '../core/app.errors.js';
 import { AuditService } from '../core/audit.service.js';
 import { dummyPasswordHash, hashPassword, newToken, tokenHash, verifyPassword } from '../core/crypto.util.js';
 import { RateLimitService, type RateLimitRule } from '../core/rate-limit.service.js';
 import { Member } from '../members/entities/member.entity.js';
-import { GroupsService } from '../members/groups.service.js';
 import { ApiToken } from './entities/api-token.entity.js';
 import { Session } from './entities/session.entity.js';
 import { passwordProblems } from './password-policy.js';
 
 export const SESSION_COOKIE = 'allmende_session';
+
+// The highest role any of the member's groups grants, as a rank (see roleOfRank).
+const ROLE_RANK_SQL = `(select coalesce(max(case g.grants_role when 'admin' then 3 when 'board' then 2
+    when 'helper' then 1 else 0 end), 0)::int
+  from group_membership gm join member_group g on g.id = gm.group_id where gm.member_id = m.id)`;
+
+interface CredentialRow {
+  id: string;
+  touched_at: Date | string | null;
+  member_id: number;
+  username: string;
+  rank: number;
+}
+
+function isStale(touched: Date | string | null): boolean {
+  return touched === null || Date.now() - new Date(touched).getTime() > 60_000;
+}
 const LOGIN_STATES = new Set(['registered', 'active']);
 
 export interface LoginResult {
@@ -31,7 +47,6 @@ export class AuthService {
     private readonly orm: MikroORM,
     private readonly audit: AuditService,
     private readonly limits: RateLimitService,
-    private readonly groups: GroupsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     const windowSeconds = config.login.windowMinutes * 60;
@@ -103,50 +118,60 @@ export class AuthService {
   }
 
   // The actor behind a session cookie or a bearer token, or null.
+  // The actor behind a session cookie or a bearer token, or null. One query per request
+  // (credential, owner and role together): it runs before every authenticated route.
   async authenticate(
     sessionToken: string | undefined,
     bearer: string | undefined,
     clientAddress: string | null,
   ): Promise<Actor | null> {
-    const em = this.orm.em.fork();
-    if (bearer) return this.fromApiToken(em, bearer, clientAddress);
+    if (bearer) return this.fromApiToken(bearer, clientAddress);
     if (!sessionToken) return null;
-    const session = await em.findOne(Session, { tokenHash: tokenHash(sessionToken) }, { populate: ['member'] });
-    const now = Date.now();
-    if (!session || session.revokedAt || session.expiresAt.getTime() <= now) return null;
-    if (!LOGIN_STATES.has(session.member.state)) return null;
+    const em = this.orm.em.fork();
+    const row = (
+      await em.execute<CredentialRow[]>(
+        `select s.id, s.last_seen_at as touched_at, m.id as member_id, m.username, ${ROLE_RANK_SQL} as rank
+           from session s join member m on m.id = s.member_id
+          where s.token_hash = ? and s.revoked_at is null and s.expires_at > now()
+            and m.state in ('registered', 'active')`,
+        [tokenHash(sessionToken)],
+      )
+    )[0];
+    if (!row) return null;
     // Touch at most once a minute: a write per request would be wasteful.
-    if (now - session.lastSeenAt.getTime() > 60_000) {
-      session.lastSeenAt = new Date(now);
-      await em.flush();
-    }
-    const role = await this.groups.roleOf(em, session.member.id);
+    if (isStale(row.touched_at)) await em.execute('update session set last_seen_at = now() where id = ?', [row.id]);
     return {
       kind: 'member',
-      memberId: session.member.id,
-      label: session.member.username,
-      role,
+      memberId: row.member_id,
+      label: row.username,
+      role: roleOfRank(row.rank),
       scopes: 'all',
       clientAddress,
-      sessionId: session.id,
+      sessionId: row.id,
     };
   }
 
-  private async fromApiToken(em: EntityManager, bearer: string, clientAddress: string | null): Promise<Actor | null> {
-    const token = await em.findOne(ApiToken, { tokenHash: tokenHash(bearer) }, { populate: ['owner'] });
-    if (!token || token.revokedAt || (token.expiresAt && token.expiresAt.getTime() <= Date.now())) return null;
-    if (token.owner.state !== 'active') return null;
-    const role = await this.groups.roleOf(em, token.owner.id);
-    if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
-      token.lastUsedAt = new Date();
-      await em.flush();
-    }
+  private async fromApiToken(bearer: string, clientAddress: string | null): Promise<Actor | null> {
+    const em = this.orm.em.fork();
+    const row = (
+      await em.execute<(CredentialRow & { name: string; scopes: string[] | string })[]>(
+        `select t.id, t.name, t.scopes, t.last_used_at as touched_at, m.id as member_id, m.username,
+                ${ROLE_RANK_SQL} as rank
+           from api_token t join member m on m.id = t.owner_id
+          where t.token_hash = ? and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
+            and m.state = 'active'`,
+        [tokenHash(bearer)],
+      )
+    )[0];
+    if (!row) return null;
+    if (isStale(row.touched_at)) await em.execute('update api_token set last_used_at = now() where id = ?', [row.id]);
+    const scopes = Array.isArray(row.scopes) ? row.scopes : row.scopes.replace(/^\{|\}$/g, '').split(',');
     return {
       kind: 'token',
-      memberId: token.owner.id,
-      label: `${token.owner.username} (token ${token.name})`,
-      role,
-      scopes: token.scopes as Scope[],
+      memberId: row.member_id,
+      label: `${row.username} (token ${row.name})`,
+      role: roleOfRank(row.rank),
+      scopes: scopes.filter((x) => x !== '') as Scope[],
       clientAddress,
     };
   }

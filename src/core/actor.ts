@@ -27,8 +27,8 @@ export function hasScope(actor: Pick<Actor, 'scopes'>, needed: Scope): boolean {
   return actor.scopes === 'all' || actor.scopes.includes(needed) || actor.scopes.includes('admin');
 }
 
-export function highestRole(roles: readonly Role[]): Role {
-  return roles.reduce<Role>((best, r) => (RANK[r] > RANK[best] ? r : best), 'member');
+export function roleOfRank(rank: number): Role {
+  return ROLES[Math.max(0, Math.min(3, rank))] ?? 'member';
 }
 
 export function systemActor(label = 'system'): Actor {

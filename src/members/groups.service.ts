@@ -1,7 +1,6 @@
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import type { Actor, Role } from '../core/actor.js';
-import { highestRole } from '../core/actor.js';
+import type { Actor } from '../core/actor.js';
 import { AppError } from '../core/app.errors.js';
 import { AuditService } from '../core/audit.service.js';
 import { GroupMembership } from './entities/group-membership.entity.js';
@@ -106,15 +105,5 @@ export class GroupsService {
       [member.id],
     );
     if (Number(rows[0]?.n ?? 0) === 0) throw new AppError('INVALID_STATE', 'cannot remove the last admin');
-  }
-
-  // A member's role is the highest any of their groups grants; every account is at least a member.
-  async roleOf(em: EntityManager, memberId: number): Promise<Role> {
-    const rows = await em.execute<{ grants_role: Role }[]>(
-      `select g.grants_role from group_membership gm join member_group g on g.id = gm.group_id
-        where gm.member_id = ? and g.grants_role is not null`,
-      [memberId],
-    );
-    return highestRole(rows.map((r) => r.grants_role));
   }
 }

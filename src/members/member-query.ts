@@ -66,7 +66,7 @@ export function listQuery(f: MemberFilter, limit: number, offset: number): SqlQu
   const where = whereClause(f, params);
   params.push(limit, offset);
   return {
-    sql: `select ${VIEW_COLUMNS}, count(*) over () as total from member m ${where}
+    sql: `select ${VIEW_COLUMNS} from member m ${where}
           order by m.last_name, m.first_name, m.id limit ? offset ?`,
     params,
   };
@@ -96,5 +96,4 @@ export interface MemberRow {
   status: string | null;
   status_since: string | null;
   groups: string[] | string;
-  total?: string | number;
 }

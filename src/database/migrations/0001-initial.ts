@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration0001Initial extends Migration {
-  override name = 'Migration0001Initial';
+  override name = '0001-initial';
 
   override up(): void | Promise<void> {
     // Trusted extension (PostgreSQL ≥ 13): the database owner may create it.
