@@ -1,15 +1,16 @@
-import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-// SWC instead of the default transform: NestJS and MikroORM need decorator metadata.
 export default defineConfig({
-  plugins: [swc.vite({ module: { type: 'es6' } })],
+  // NestJS and MikroORM need legacy decorators with metadata (as tsconfig.json says for tsc).
+  oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
   test: {
     projects: [
       {
+        extends: true,
         test: { name: 'unit', include: ['src/**/*.spec.ts'], environment: 'node' },
       },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
