@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { IdPipe } from '../http/id.pipe.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { Actor } from '../core/actor.js';
@@ -26,7 +27,7 @@ export class ApprovalsController {
   @ZodBody(decisionSchema)
   approve(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', IdPipe) id: number,
     @Body(new ZodPipe(decisionSchema)) body: z.infer<typeof decisionSchema>,
   ) {
     return this.members.decide(actor, id, true, body.note);
@@ -38,7 +39,7 @@ export class ApprovalsController {
   @ZodBody(decisionSchema)
   reject(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', IdPipe) id: number,
     @Body(new ZodPipe(decisionSchema)) body: z.infer<typeof decisionSchema>,
   ) {
     return this.members.decide(actor, id, false, body.note);

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { IdPipe } from '../http/id.pipe.js';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -75,7 +76,7 @@ export class MemberTransferController {
   @Get('members/:id/personal-data')
   @Access('board', 'members:export')
   @ApiOperation({ summary: "A member's complete data as JSON (GDPR Art. 15)" })
-  personalData(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+  personalData(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number) {
     return this.exporter.personalData(actor, id);
   }
 

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { IdPipe } from '../http/id.pipe.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../core/actor.js';
 import { Access, CurrentActor } from '../http/access.decorator.js';
@@ -45,7 +46,7 @@ export class MembersController {
 
   @Get(':id')
   @Access('member', 'members:read')
-  get(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+  get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number) {
     return this.members.get(actor, id);
   }
 
@@ -55,7 +56,7 @@ export class MembersController {
   @ZodBody(updateSchema)
   update(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', IdPipe) id: number,
     @Body(new ZodPipe(updateSchema)) body: UpdateInput,
   ) {
     return this.members.update(actor, id, body);
@@ -68,7 +69,7 @@ export class MembersController {
   @ZodBody(statusChangeSchema)
   status(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', IdPipe) id: number,
     @Body(new ZodPipe(statusChangeSchema)) body: z.infer<typeof statusChangeSchema>,
   ) {
     return this.members.changeStatus(actor, id, body.status, body.begin);
@@ -81,7 +82,7 @@ export class MembersController {
   @ZodBody(stateChangeSchema)
   state(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', IdPipe) id: number,
     @Body(new ZodPipe(stateChangeSchema)) body: z.infer<typeof stateChangeSchema>,
   ) {
     return this.members.changeState(actor, id, body.state, body.reason);
@@ -89,20 +90,20 @@ export class MembersController {
 
   @Put(':id/groups/:slug')
   @Access('board', 'members:write')
-  addGroup(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Param('slug') slug: string) {
+  addGroup(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Param('slug') slug: string) {
     return this.members.setGroup(actor, id, slug, true);
   }
 
   @Delete(':id/groups/:slug')
   @Access('board', 'members:write')
-  removeGroup(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Param('slug') slug: string) {
+  removeGroup(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Param('slug') slug: string) {
     return this.members.setGroup(actor, id, slug, false);
   }
 
   @Get(':id/history')
   @Access('board', 'members:read')
   @ApiOperation({ summary: 'Every change to the member: who, when, which fields, old → new' })
-  history(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number) {
+  history(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number) {
     return this.members.history(actor, id);
   }
 }

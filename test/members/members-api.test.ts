@@ -130,6 +130,18 @@ describe('list and search', () => {
   });
 });
 
+describe('path ids', () => {
+  it.each(['abc', '1.5', '-1', '0', '99999999999'])('answers 400 naming the id for /api/members/%s', async (id) => {
+    const res = await board.get(`/api/members/${id}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields).toEqual([{ field: 'id', message: 'must be a positive whole number' }]);
+  });
+
+  it('answers 404 for a member that does not exist', async () => {
+    expect((await board.get('/api/members/2147483647')).status).toBe(404);
+  });
+});
+
 describe('access', () => {
   it('refuses anonymous requests and members on board routes', async () => {
     expect((await t.http.get('/api/members')).status).toBe(401);
