@@ -6,12 +6,11 @@ import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { CoreModule } from './core/core.module.js';
+import { LOGGER } from './core/tokens.js';
 import { HealthController } from './health/health.controller.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { MembersModule } from './members/members.module.js';
-
-export const LOGGER = Symbol('LOGGER');
 
 // The ORM is made before Nest (the database must be resolved and migrated first) and handed in.
 @Global()

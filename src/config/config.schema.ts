@@ -30,7 +30,6 @@ export const configSchema = z
     ALLMENDE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     ALLMENDE_TRUST_PROXY: bool.default(false),
     ALLMENDE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    ALLMENDE_DEFAULT_LANGUAGE: z.enum(['de', 'en']).default('de'),
     ALLMENDE_RESERVED_USERNAMES: list.default([]),
     ALLMENDE_SESSION_TTL_HOURS: positiveInt.default(24 * 7),
     ALLMENDE_LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(10),

@@ -13,7 +13,6 @@ export interface AppConfig {
   };
   http: { host: string; port: number; publicUrl: string; trustProxy: boolean };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  defaultLanguage: 'de' | 'en';
   reservedUsernames: string[];
   sessionTtlHours: number;
   login: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowMinutes: number };
@@ -62,7 +61,6 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       trustProxy: e.ALLMENDE_TRUST_PROXY,
     },
     logLevel: e.ALLMENDE_LOG_LEVEL,
-    defaultLanguage: e.ALLMENDE_DEFAULT_LANGUAGE,
     reservedUsernames: e.ALLMENDE_RESERVED_USERNAMES,
     sessionTtlHours: e.ALLMENDE_SESSION_TTL_HOURS,
     login: {

@@ -1,0 +1,2 @@
+// Injection tokens for values made before Nest starts (see app.module.ts).
+export const LOGGER = Symbol('LOGGER');
