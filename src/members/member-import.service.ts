@@ -62,6 +62,14 @@ export class MemberImportService {
       problems: [],
       actions: [],
     };
+    // An .xlsx (a ZIP) or another binary file: say so instead of listing nonsense rows.
+    if (looksBinary(bytes)) {
+      report.problems.push({
+        line: 1,
+        message: 'this is not a CSV text file; in the spreadsheet, save or export it as CSV',
+      });
+      return report;
+    }
     const [header, ...rows] = parsed.rows;
     const headerError = parsed.errors.find((e) => header === undefined || e.line < header.line);
     if (!header || headerError) {
@@ -214,4 +222,15 @@ export class MemberImportService {
       actorLabel: actor.label,
     });
   }
+}
+
+// NUL bytes or many control characters in the first 4 KiB: text files have neither.
+export function looksBinary(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, 4096);
+  let control = 0;
+  for (const b of head) {
+    if (b === 0) return true;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) control++;
+  }
+  return control > head.length / 100;
 }

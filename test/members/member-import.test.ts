@@ -448,3 +448,19 @@ describe('import API', () => {
     ]);
   });
 });
+
+describe('files that are not CSV', () => {
+  it.each([
+    [
+      'an .xlsx (ZIP) file',
+      Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00]),
+    ],
+    ['random bytes', Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7919) % 256))],
+  ])('refuses %s with one clear problem', async (_what, bytes) => {
+    const report = await importViaApi(bytes, false);
+    expect(report.committed).toBe(false);
+    expect(report.problems).toEqual([
+      { line: 1, message: 'this is not a CSV text file; in the spreadsheet, save or export it as CSV' },
+    ]);
+  });
+});
