@@ -35,12 +35,18 @@ export class AuthGuard implements CanActivate {
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const actor = await this.auth.authenticate(cookie, bearer, req.ip ?? null);
     if (actor) req.actor = actor;
+    if (!SAFE_METHODS.has(req.method)) {
+      const origin = requestOrigin(req);
+      // Cookies ride along on cross-site requests, so a write with a session must prove its origin.
+      // Any other write that a browser marks as coming from elsewhere (e.g. a forged login form) is
+      // refused too; programs without a browser send no Origin and are not affected.
+      const refused = origin === undefined ? actor?.kind === 'member' : origin !== this.origin;
+      if (refused) {
+        throw new AppError('FORBIDDEN', 'cross-origin request refused (Origin does not match ALLMENDE_PUBLIC_URL)');
+      }
+    }
     if (rule.role === 'public') return true;
     if (!actor) throw new AppError('UNAUTHENTICATED', 'log in or send an API token');
-    // Cookies ride along on cross-site requests; tokens do not. So only cookie writes need the check.
-    if (actor.kind === 'member' && !SAFE_METHODS.has(req.method) && !this.sameOrigin(req)) {
-      throw new AppError('FORBIDDEN', 'cross-origin request refused (Origin does not match ALLMENDE_PUBLIC_URL)');
-    }
     if (!hasRole(actor, rule.role)) throw new AppError('FORBIDDEN', `needs the ${rule.role} role`);
     // A token does only what a scope names: routes without a scope (own sessions, tokens,
     // profile) are for people who logged in.
@@ -49,11 +55,10 @@ export class AuthGuard implements CanActivate {
       throw new AppError('FORBIDDEN', `token lacks the ${rule.scope} scope`);
     return true;
   }
+}
 
-  private sameOrigin(req: FastifyRequest): boolean {
-    const origin = req.headers.origin ?? refererOrigin(req.headers.referer);
-    return origin === this.origin;
-  }
+function requestOrigin(req: FastifyRequest): string | undefined {
+  return req.headers.origin ?? refererOrigin(req.headers.referer);
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {

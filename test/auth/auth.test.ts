@@ -185,6 +185,18 @@ describe('with the default limits', () => {
       expect(res.body.error.message).toMatch(/cross-origin/);
     });
 
+    it('refuses a login posted from another origin (login CSRF) but not one without an Origin', async () => {
+      const agent = await loginAs(t, 'member');
+      const forged = await t.http
+        .post('/api/auth/login')
+        .set('Origin', 'https://evil.example')
+        .send({ login: agent.member.username, password: PASSWORD });
+      expect(forged.status).toBe(403);
+      expect(forged.headers['set-cookie']).toBeUndefined();
+      const plain = await t.http.post('/api/auth/login').send({ login: agent.member.username, password: PASSWORD });
+      expect(plain.status).toBe(200);
+    });
+
     it('accepts a cookie-authenticated write with a matching Referer instead of Origin', async () => {
       const res = await t.http
         .post('/api/members')
