@@ -1,4 +1,6 @@
-// Pure: the password rules. The lifecycle issue adds the shipped list of common passwords.
+import { commonPasswords, commonWords } from './common-passwords.js';
+
+// Pure but for the shipped lists: the password rules.
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 1024;
 
@@ -14,5 +16,15 @@ export function passwordProblems(password: string, personal: readonly string[]):
       break;
     }
   }
+  if (isCommon(lower)) problems.push('is a common password (found in lists of leaked passwords); choose another');
   return problems;
+}
+
+// A listed password as it is, or a listed password or common word with digits and symbols
+// around it ("Passwort123!", "!sommer2024"): the first thing an attacker tries.
+export function isCommon(lower: string): boolean {
+  if (commonPasswords().has(lower)) return true;
+  const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+  if (core.length < 4 || /[^\p{L}]/u.test(core)) return false;
+  return commonPasswords().has(core) || commonWords().has(core);
 }
