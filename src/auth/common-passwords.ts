@@ -7,11 +7,11 @@ let passwords: ReadonlySet<string> | undefined;
 let words: ReadonlySet<string> | undefined;
 
 export function commonPasswords(): ReadonlySet<string> {
-  passwords ??= new Set(common['passwords-common'] as string[]);
+  passwords ??= new Set(common['passwords-common']);
   return passwords;
 }
 
 export function commonWords(): ReadonlySet<string> {
-  words ??= new Set((german.commonWords as string[]).filter((w) => w.length >= 4));
+  words ??= new Set(german.commonWords.filter((w) => w.length >= 4));
   return words;
 }
