@@ -1,6 +1,6 @@
 // Benchmarks for allmende, run against the built CLI (dist/) exactly as an operator runs it.
 //
-//   npm run build && npm run bench -- <import|search|startup|memory|all> [options]
+//   npm run build && npm run bench -- <import|search|startup|memory|outbox|all> [options]
 //
 // Options (defaults are what the goals in bench/README.md are stated for):
 //   --members N    members in the generated CSV (10000)
@@ -278,13 +278,13 @@ async function cliOk(ctx, args, opts) {
 }
 
 // Starts `allmende serve`; resolves once the "ready" line is logged.
-async function startServer(ctx, { port } = {}) {
+async function startServer(ctx, { port, env } = {}) {
   const httpPort = port ?? (await freePort());
   const url = `http://${HOST}:${httpPort}`;
   const started = performance.now();
   const child = spawn(process.execPath, [CLI, 'serve'], {
     cwd: ctx.tmp,
-    env: childEnv(ctx, { ALLMENDE_PORT: String(httpPort), ALLMENDE_PUBLIC_URL: url }),
+    env: childEnv(ctx, { ALLMENDE_PORT: String(httpPort), ALLMENDE_PUBLIC_URL: url, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);
@@ -1357,6 +1357,196 @@ async function benchMemory(ctx) {
   note('  RSS sums over-count PostgreSQL: every backend maps the shared buffers; PSS shares such pages out fairly.');
 }
 
+// ---------------------------------------------------------------- outbox
+
+const OUTBOX_MAILS = 2_000;
+const OUTAGE_MAILS = 200;
+const OUTAGE_MS = 5_000;
+const OUTBOX_PHASE_TIMEOUT_MS = 120_000; // one phase: all mails delivered, or the benchmark fails
+
+// A real SMTP server (smtp-server, a dev dependency) on a loopback port. It counts deliveries per
+// Message-ID and their times; during an outage it answers 421 to new connections and 451 to MAIL
+// FROM on open ones, as a relay that is restarting or overloaded does.
+async function startSmtpSink() {
+  const { SMTPServer } = await import('smtp-server');
+  const sink = { deliveries: new Map(), times: [], refusing: false, refusals: 0, port: 0, server: undefined };
+  const refuse = (cb, code, text) => {
+    sink.refusals++;
+    cb(Object.assign(new Error(text), { responseCode: code }));
+  };
+  sink.server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    closeTimeout: 2000,
+    disableReverseLookup: true, // no DNS on loopback: the sink must not slow the figures down
+    onConnect: (_session, cb) => (sink.refusing ? refuse(cb, 421, 'service not available') : cb()),
+    onMailFrom: (_address, _session, cb) => (sink.refusing ? refuse(cb, 451, '4.3.0 try again later') : cb()),
+    onData: (stream, _session, cb) => {
+      let head = '';
+      stream.on('data', (chunk) => {
+        if (head.length < 16_384) head += chunk.toString('latin1');
+      });
+      stream.on('end', () => {
+        const id = /^message-id:\s*(\S+)/im.exec(head)?.[1] ?? '(none)';
+        sink.deliveries.set(id, (sink.deliveries.get(id) ?? 0) + 1);
+        sink.times.push(performance.now());
+        cb();
+      });
+    },
+  });
+  await new Promise((resolve, reject) => {
+    sink.server.once('error', reject);
+    sink.server.listen(0, HOST, resolve);
+  });
+  sink.port = sink.server.server.address().port;
+  sink.close = () => new Promise((resolve) => sink.server.close(resolve));
+  return sink;
+}
+
+// Mails as OutboxService.enqueue leaves them, committed in one transaction (as an import would).
+async function enqueueMails(ctx, count, tag) {
+  await withDb(ctx, (c) =>
+    c.query(
+      `insert into outbox_mail (to_address, template, language, data, subject, state, attempts, next_attempt_at,
+                                message_id, created_at)
+       select 'member' || n || '@example.org', 'welcome', 'de',
+              jsonb_build_object('displayName', 'Mitglied ' || n,
+                                 'registrationUrl', 'https://allmende.example/register?key=' || md5(n::text),
+                                 'expiresAt', '2026-12-07T13:00:00.000Z'),
+              'Willkommen bei allmende', 'queued', 0, now(), '<' || $2 || '-' || n || '@localhost>', now()
+         from generate_series(1, $1::int) n`,
+      [count, tag],
+    ),
+  );
+  return performance.now();
+}
+
+async function outboxStates(ctx, tag) {
+  return withDb(ctx, async (c) => {
+    const r = await c.query(
+      `select state, attempts, count(*)::int as n from outbox_mail where message_id like $1 group by 1, 2 order by 1, 2`,
+      [`<${tag}-%`],
+    );
+    return r.rows;
+  });
+}
+
+function deliveredOf(sink, tag) {
+  let unique = 0;
+  let total = 0;
+  for (const [id, n] of sink.deliveries) {
+    if (!id.startsWith(`<${tag}-`)) continue;
+    unique++;
+    total += n;
+  }
+  return { unique, total };
+}
+
+async function benchOutbox(ctx) {
+  await prepareFolder(ctx);
+  const sink = await startSmtpSink();
+  cleanups.push(() => sink.close());
+  const server = await startServer(ctx, {
+    env: { ALLMENDE_SMTP_HOST: HOST, ALLMENDE_SMTP_PORT: String(sink.port), ALLMENDE_SMTP_TLS: 'none' },
+  });
+  const rows = [];
+  try {
+    // The worker's first look comes a second after start; from then on it polls every second.
+    await sleep(1500);
+    // Throughput: 2,000 mails committed at once, then the worker drains them.
+    const tag = `bench${Date.now()}`;
+    const cpu0 = cpuSnapshot(server);
+    const t0 = await enqueueMails(ctx, OUTBOX_MAILS, tag);
+    const firstIndex = sink.times.length;
+    const drained = await waitFor(() => deliveredOf(sink, tag).unique >= OUTBOX_MAILS, OUTBOX_PHASE_TIMEOUT_MS, 20);
+    const t1 = performance.now();
+    const cpu1 = cpuSnapshot(server);
+    if (!drained) throw new Error(`only ${deliveredOf(sink, tag).unique} of ${OUTBOX_MAILS} mails arrived`);
+    await sleep(500); // the last rows are marked sent
+    const { unique, total } = deliveredOf(sink, tag);
+    const firstAt = sink.times[firstIndex];
+    const wallS = (t1 - t0) / 1000;
+    const rate = OUTBOX_MAILS / wallS;
+    const steady = (OUTBOX_MAILS - 1) / ((t1 - firstAt) / 1000);
+    const states = await outboxStates(ctx, tag);
+    const allSent = states.length === 1 && states[0].state === 'sent' && states[0].n === OUTBOX_MAILS;
+    ctx.results.outbox = { mails: OUTBOX_MAILS, wallMs: t1 - t0, rate, steady, duplicates: total - unique };
+    const per = (ms) => (ms / OUTBOX_MAILS).toFixed(2);
+    rows.push(
+      [`${OUTBOX_MAILS} mails: commit → last delivered`, fmtMs(t1 - t0), '', ''],
+      [
+        '  throughput, commit → last delivered',
+        `${rate.toFixed(0)} mails/s`,
+        '≥ 100 mails/s',
+        rate >= 100 ? 'met' : 'MISSED',
+      ],
+      ['  commit → first delivered (the worker polls every second)', fmtMs(firstAt - t0), '', ''],
+      ['  throughput, first → last delivered', `${steady.toFixed(0)} mails/s`, '', ''],
+      [
+        '  deliveries / distinct mails / duplicates',
+        `${total} / ${unique} / ${total - unique}`,
+        '0 duplicates',
+        total === unique ? 'met' : 'MISSED',
+      ],
+      ['  rows `sent` afterwards', allSent ? `${OUTBOX_MAILS} (all)` : JSON.stringify(states), '', ''],
+      [
+        '  CPU per mail: Node / PostgreSQL / load generator + SMTP sink',
+        `${per(cpu1.node - cpu0.node)} / ${per(cpu1.pg - cpu0.pg)} / ${per(cpu1.client - cpu0.client)} ms`,
+        '',
+        '',
+      ],
+    );
+
+    // Recovery: the relay refuses for OUTAGE_MS while mails are queued, then accepts again.
+    const otag = `outage${Date.now()}`;
+    sink.refusing = true;
+    const refusals0 = sink.refusals;
+    const o0 = await enqueueMails(ctx, OUTAGE_MAILS, otag);
+    await sleep(OUTAGE_MS);
+    sink.refusing = false;
+    const back = performance.now();
+    const refused = sink.refusals - refusals0;
+    const recovered = await waitFor(() => deliveredOf(sink, otag).unique >= OUTAGE_MAILS, OUTBOX_PHASE_TIMEOUT_MS, 20);
+    const o1 = performance.now();
+    if (!recovered)
+      throw new Error(`after the outage only ${deliveredOf(sink, otag).unique} of ${OUTAGE_MAILS} arrived`);
+    await sleep(500);
+    const o = deliveredOf(sink, otag);
+    const ostates = await outboxStates(ctx, otag);
+    const deliveredAfter = sink.times.filter((t) => t >= back);
+    ctx.results.outboxOutage = { outageMs: back - o0, recoveryMs: o1 - back };
+    rows.push(
+      [`outage: ${OUTAGE_MAILS} mails queued while the relay refuses for ${fmtMs(back - o0)}`, '', '', ''],
+      ['  refusals answered by the relay during the outage', String(refused), '', ''],
+      ['  relay back → first delivered', fmtMs((deliveredAfter[0] ?? NaN) - back), '', ''],
+      ['  relay back → last delivered (recovery)', fmtMs(o1 - back), '', ''],
+      [
+        '  deliveries / distinct mails / duplicates',
+        `${o.total} / ${o.unique} / ${o.total - o.unique}`,
+        '0 duplicates',
+        o.total === o.unique ? 'met' : 'MISSED',
+      ],
+      [
+        '  rows by state and attempts afterwards',
+        ostates.map((r) => `${r.state}×${r.n} (${r.attempts} attempts)`).join(', '),
+        '',
+        '',
+      ],
+    );
+  } finally {
+    await stopServer(ctx, server);
+  }
+  table(
+    `outbox: mails to a local SMTP server (smtp-server on ${HOST}), sent by \`allmende serve\``,
+    ['figure', '>measured', 'goal', 'result'],
+    rows,
+  );
+  note(
+    '  mails are inserted into outbox_mail as OutboxService.enqueue writes them; times are the SMTP server receiving the message.',
+  );
+}
+
 // ---------------------------------------------------------------- main
 
 const BENCHES = {
@@ -1364,7 +1554,8 @@ const BENCHES = {
   search: [benchSearch],
   startup: [benchStartup],
   memory: [benchMemory],
-  all: [benchImport, benchSearch, benchStartup, benchMemory],
+  outbox: [benchOutbox],
+  all: [benchImport, benchSearch, benchStartup, benchMemory, benchOutbox],
 };
 
 async function main() {

@@ -6,39 +6,43 @@ import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { CoreModule } from './core/core.module.js';
-import { LOGGER } from './core/tokens.js';
+import { LOGGER, RUN_WORKERS } from './core/tokens.js';
 import { HealthController } from './health/health.controller.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { MembersModule } from './members/members.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 
 // The ORM is made before Nest (the database must be resolved and migrated first) and handed in.
 @Global()
 @Module({})
 class InfrastructureModule {
-  static forRoot(orm: MikroORM, log: Logger): DynamicModule {
+  static forRoot(orm: MikroORM, log: Logger, runWorkers: boolean): DynamicModule {
     return {
       module: InfrastructureModule,
       providers: [
         { provide: MikroORM, useValue: orm },
         { provide: LOGGER, useValue: log },
+        { provide: RUN_WORKERS, useValue: runWorkers },
       ],
-      exports: [MikroORM, LOGGER],
+      exports: [MikroORM, LOGGER, RUN_WORKERS],
     };
   }
 }
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, orm: MikroORM, log: Logger): DynamicModule {
+  // runWorkers: the server sends the outbox's mails; a CLI command only queues them.
+  static forRoot(config: AppConfig, orm: MikroORM, log: Logger, { runWorkers = true } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        InfrastructureModule.forRoot(orm, log),
+        InfrastructureModule.forRoot(orm, log, runWorkers),
         CoreModule,
         MembersModule,
         AuthModule,
+        NotificationsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -28,10 +28,13 @@ export async function withContext<T>(config: AppConfig, log: Logger, fn: (ctx: C
           'MIGRATIONS_PENDING',
           `migrations pending (${pending.join(', ')}); run \`allmende migrate\``,
         );
-      const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, orm, log), {
-        logger: new PinoNestLogger(log.child({ component: 'nest' })),
-        abortOnError: false,
-      });
+      const app = await NestFactory.createApplicationContext(
+        AppModule.forRoot(config, orm, log, { runWorkers: false }),
+        {
+          logger: new PinoNestLogger(log.child({ component: 'nest' })),
+          abortOnError: false,
+        },
+      );
       try {
         return await fn({ app, orm });
       } finally {

@@ -14,6 +14,15 @@ const list = z.string().transform((v) =>
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
+// A bare address (user@host): `localhost` and other dotless hosts are fine for a relay on the machine.
+const mailAddress = z
+  .string()
+  .trim()
+  .max(254)
+  .regex(/^[^\s@<>",;]+@[^\s@<>",;]+$/, 'must be an e-mail address such as allmende@example.org');
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+
 // One schema for the whole environment: every variable allmende reads is here and in the README.
 export const configSchema = z
   .object({
@@ -37,6 +46,22 @@ export const configSchema = z
     ALLMENDE_LOGIN_WINDOW_MINUTES: positiveInt.default(15),
     ALLMENDE_METRICS_TOKEN: z.string().min(16).optional(),
     ALLMENDE_MIGRATE_ON_START: bool.default(true),
+    ALLMENDE_SMTP_HOST: z.string().trim().min(1).optional(),
+    ALLMENDE_SMTP_PORT: port.default(587),
+    ALLMENDE_SMTP_TLS: z.enum(['none', 'starttls', 'tls']).default('starttls'),
+    ALLMENDE_SMTP_USER: z.string().min(1).optional(),
+    ALLMENDE_SMTP_PASSWORD: z.string().min(1).optional(),
+    ALLMENDE_MAIL_FROM: mailAddress.default('allmende@localhost'),
+    ALLMENDE_BOARD_ADDRESS: mailAddress.optional(),
+    ALLMENDE_CLUB_NAME: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control characters')
+      .default('allmende'),
+    ALLMENDE_DEFAULT_LANGUAGE: z.enum(['de', 'en']).default('de'),
+    ALLMENDE_MAIL_MAX_ATTEMPTS: positiveInt.max(100).default(20),
   })
   .superRefine((env, ctx) => {
     if (env.ALLMENDE_DATABASE_CA_FILE !== undefined && env.ALLMENDE_DATABASE_TLS !== 'verify') {
@@ -51,6 +76,35 @@ export const configSchema = z
         code: 'custom',
         path: ['ALLMENDE_DATABASE_TLS'],
         message: 'TLS applies to an external DATABASE_URL; the embedded PostgreSQL listens on loopback only',
+      });
+    }
+    const user = env.ALLMENDE_SMTP_USER !== undefined;
+    const password = env.ALLMENDE_SMTP_PASSWORD !== undefined;
+    if (user !== password) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [user ? 'ALLMENDE_SMTP_PASSWORD' : 'ALLMENDE_SMTP_USER'],
+        message: 'ALLMENDE_SMTP_USER and ALLMENDE_SMTP_PASSWORD go together: set both or neither',
+      });
+    }
+    if ((user || password) && env.ALLMENDE_SMTP_HOST === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALLMENDE_SMTP_HOST'],
+        message: 'required with ALLMENDE_SMTP_USER and ALLMENDE_SMTP_PASSWORD (without a host, mails go to files)',
+      });
+    }
+    // The password would cross the network in plain text; a relay on this machine may do without TLS.
+    if (
+      password &&
+      env.ALLMENDE_SMTP_TLS === 'none' &&
+      env.ALLMENDE_SMTP_HOST !== undefined &&
+      !LOOPBACK.test(env.ALLMENDE_SMTP_HOST)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALLMENDE_SMTP_TLS'],
+        message: 'none would send ALLMENDE_SMTP_PASSWORD unencrypted to a remote host: use starttls or tls',
       });
     }
   });

@@ -18,6 +18,15 @@ export interface AppConfig {
   login: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowMinutes: number };
   metricsToken?: string;
   migrateOnStart: boolean;
+  clubName: string;
+  defaultLanguage: 'de' | 'en';
+  mail: {
+    // Without smtp, mails are written as .eml files under <dataDir>/outbox/.
+    smtp?: { host: string; port: number; tls: 'none' | 'starttls' | 'tls'; user?: string; password?: string };
+    from: string;
+    boardAddress?: string;
+    maxAttempts: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -70,6 +79,23 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     },
     metricsToken: e.ALLMENDE_METRICS_TOKEN,
     migrateOnStart: e.ALLMENDE_MIGRATE_ON_START,
+    clubName: e.ALLMENDE_CLUB_NAME,
+    defaultLanguage: e.ALLMENDE_DEFAULT_LANGUAGE,
+    mail: {
+      smtp:
+        e.ALLMENDE_SMTP_HOST === undefined
+          ? undefined
+          : {
+              host: e.ALLMENDE_SMTP_HOST,
+              port: e.ALLMENDE_SMTP_PORT,
+              tls: e.ALLMENDE_SMTP_TLS,
+              user: e.ALLMENDE_SMTP_USER,
+              password: e.ALLMENDE_SMTP_PASSWORD,
+            },
+      from: e.ALLMENDE_MAIL_FROM,
+      boardAddress: e.ALLMENDE_BOARD_ADDRESS,
+      maxAttempts: e.ALLMENDE_MAIL_MAX_ATTEMPTS,
+    },
   };
 }
 

@@ -10,6 +10,7 @@ import { MembershipStatus } from '../members/entities/membership-status.entity.j
 import { ProfileField } from '../members/entities/profile-field.entity.js';
 import { Revision } from '../members/entities/revision.entity.js';
 import { UsedUsername } from '../members/entities/used-username.entity.js';
+import { OutboxMail } from '../notifications/entities/outbox-mail.entity.js';
 
 // Every entity, listed once: the ORM, the migrations and the tests use this list.
 export const entities = [
@@ -25,4 +26,5 @@ export const entities = [
   RateLimitBucket,
   Session,
   ApiToken,
+  OutboxMail,
 ];

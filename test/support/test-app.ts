@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
@@ -40,8 +43,11 @@ export interface TestApp {
 
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const url = await freshDatabase();
+  // Its own data folder: without SMTP the outbox writes .eml files there, never into ./var.
+  const dataDir = mkdtempSync(join(tmpdir(), 'allmende-test-'));
   const config = parseConfig({
     DATABASE_URL: url,
+    ALLMENDE_DATA_DIR: dataDir,
     ALLMENDE_PUBLIC_URL: PUBLIC_URL,
     ALLMENDE_LOG_LEVEL: 'silent',
     ...env,
@@ -60,6 +66,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     close: async () => {
       await app.close();
       await orm.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

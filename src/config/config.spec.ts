@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config.js';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('mail configuration', () => {
+  it('writes mails to files by default, from allmende@localhost, in German', () => {
+    const config = parseConfig({});
+    expect(config.mail).toEqual({
+      smtp: undefined,
+      from: 'allmende@localhost',
+      boardAddress: undefined,
+      maxAttempts: 20,
+    });
+    expect(config.clubName).toBe('allmende');
+    expect(config.defaultLanguage).toBe('de');
+  });
+
+  it('reads the SMTP server with STARTTLS on 587 unless told otherwise', () => {
+    const config = parseConfig({
+      ALLMENDE_SMTP_HOST: 'mail.example.org',
+      ALLMENDE_SMTP_USER: 'allmende',
+      ALLMENDE_SMTP_PASSWORD: 'geheim',
+      ALLMENDE_MAIL_FROM: 'verein@example.org',
+      ALLMENDE_BOARD_ADDRESS: 'vorstand@example.org',
+      ALLMENDE_CLUB_NAME: 'Hackspace Kreuzberg',
+      ALLMENDE_DEFAULT_LANGUAGE: 'en',
+      ALLMENDE_MAIL_MAX_ATTEMPTS: '5',
+    });
+    expect(config.mail).toEqual({
+      smtp: { host: 'mail.example.org', port: 587, tls: 'starttls', user: 'allmende', password: 'geheim' },
+      from: 'verein@example.org',
+      boardAddress: 'vorstand@example.org',
+      maxAttempts: 5,
+    });
+    expect(config.clubName).toBe('Hackspace Kreuzberg');
+    expect(config.defaultLanguage).toBe('en');
+  });
+
+  it('names both variables when only the user or only the password is set', () => {
+    const onlyUser = problems({ ALLMENDE_SMTP_HOST: 'mail.example.org', ALLMENDE_SMTP_USER: 'allmende' });
+    expect(onlyUser).toEqual([
+      'ALLMENDE_SMTP_PASSWORD: ALLMENDE_SMTP_USER and ALLMENDE_SMTP_PASSWORD go together: set both or neither',
+    ]);
+    const onlyPassword = problems({ ALLMENDE_SMTP_HOST: 'mail.example.org', ALLMENDE_SMTP_PASSWORD: 'geheim' });
+    expect(onlyPassword[0]).toMatch(/^ALLMENDE_SMTP_USER: .*ALLMENDE_SMTP_PASSWORD/);
+    expect(onlyPassword.join()).not.toContain('geheim');
+  });
+
+  it('refuses credentials without a host, and a password in plain text to a remote host', () => {
+    expect(problems({ ALLMENDE_SMTP_USER: 'a', ALLMENDE_SMTP_PASSWORD: 'b' })[0]).toMatch(
+      /^ALLMENDE_SMTP_HOST: required/,
+    );
+    const plain = { ALLMENDE_SMTP_USER: 'a', ALLMENDE_SMTP_PASSWORD: 'b', ALLMENDE_SMTP_TLS: 'none' };
+    expect(problems({ ...plain, ALLMENDE_SMTP_HOST: 'mail.example.org' })[0]).toMatch(/^ALLMENDE_SMTP_TLS: none would/);
+    expect(problems({ ...plain, ALLMENDE_SMTP_HOST: '127.0.0.1' })).toEqual([]);
+    expect(problems({ ...plain, ALLMENDE_SMTP_HOST: 'localhost' })).toEqual([]);
+  });
+
+  it.each([
+    ['ALLMENDE_SMTP_TLS', 'ssl'],
+    ['ALLMENDE_SMTP_PORT', '0'],
+    ['ALLMENDE_MAIL_FROM', 'not an address'],
+    ['ALLMENDE_BOARD_ADDRESS', 'vorstand'],
+    ['ALLMENDE_DEFAULT_LANGUAGE', 'fr'],
+    ['ALLMENDE_MAIL_MAX_ATTEMPTS', '0'],
+    ['ALLMENDE_CLUB_NAME', 'Club\u0007'],
+  ])('refuses %s=%j, naming it', (name, value) => {
+    const found = problems({ [name]: value });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(new RegExp(`^${name}: `));
+  });
+});
