@@ -62,6 +62,29 @@ export const configSchema = z
       .default('allmende'),
     ALLMENDE_DEFAULT_LANGUAGE: z.enum(['de', 'en']).default('de'),
     ALLMENDE_MAIL_MAX_ATTEMPTS: positiveInt.max(100).default(20),
+    ALLMENDE_MAIL_DOMAIN: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(
+        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        'must be a domain name, e.g. example.org',
+      )
+      .optional(),
+    ALLMENDE_PSEUDONYM_PATTERN: z
+      .string()
+      .regex(/^[a-z0-9._-]*\{number\}[a-z0-9._-]*$/, 'must be a local part with {number}, e.g. mitglied-{number}')
+      .default('mitglied-{number}'),
+    ALLMENDE_REGISTRATION_TTL_DAYS: positiveInt.max(365).default(14),
+    ALLMENDE_RESET_TTL_MINUTES: positiveInt.max(24 * 60).default(60),
+    ALLMENDE_RESET_INTERVAL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60)
+      .default(15),
+    ALLMENDE_RESET_MAX_PER_ADDRESS: positiveInt.default(20),
+    ALLMENDE_EMAIL_CHANGE_TTL_HOURS: positiveInt.max(24 * 30).default(48),
   })
   .superRefine((env, ctx) => {
     if (env.ALLMENDE_DATABASE_CA_FILE !== undefined && env.ALLMENDE_DATABASE_TLS !== 'verify') {

@@ -19,6 +19,15 @@ describe('mail configuration', () => {
       from: 'allmende@localhost',
       boardAddress: undefined,
       maxAttempts: 20,
+      domain: undefined,
+      pseudonymPattern: 'mitglied-{number}',
+    });
+    expect(config.lifecycle).toEqual({
+      registrationTtlDays: 14,
+      resetTtlMinutes: 60,
+      resetIntervalMinutes: 15,
+      resetMaxPerAddress: 20,
+      emailChangeTtlHours: 48,
     });
     expect(config.clubName).toBe('allmende');
     expect(config.defaultLanguage).toBe('de');
@@ -40,6 +49,8 @@ describe('mail configuration', () => {
       from: 'verein@example.org',
       boardAddress: 'vorstand@example.org',
       maxAttempts: 5,
+      domain: undefined,
+      pseudonymPattern: 'mitglied-{number}',
     });
     expect(config.clubName).toBe('Hackspace Kreuzberg');
     expect(config.defaultLanguage).toBe('en');
@@ -77,5 +88,15 @@ describe('mail configuration', () => {
     const found = problems({ [name]: value });
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(new RegExp(`^${name}: `));
+  });
+});
+
+describe('member addresses', () => {
+  it('lower-cases the mail domain and refuses what is not a domain or a pattern without {number}', () => {
+    expect(parseConfig({ ALLMENDE_MAIL_DOMAIN: 'Example.ORG' }).mail.domain).toBe('example.org');
+    expect(problems({ ALLMENDE_MAIL_DOMAIN: 'http://example.org' })[0]).toMatch(
+      /^ALLMENDE_MAIL_DOMAIN: must be a domain/,
+    );
+    expect(problems({ ALLMENDE_PSEUDONYM_PATTERN: 'mitglied' })[0]).toMatch(/^ALLMENDE_PSEUDONYM_PATTERN: must be/);
   });
 });

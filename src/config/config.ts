@@ -26,6 +26,16 @@ export interface AppConfig {
     from: string;
     boardAddress?: string;
     maxAttempts: number;
+    // The club's domain for members' addresses; without it members get no addresses.
+    domain?: string;
+    pseudonymPattern: string;
+  };
+  lifecycle: {
+    registrationTtlDays: number;
+    resetTtlMinutes: number;
+    resetIntervalMinutes: number;
+    resetMaxPerAddress: number;
+    emailChangeTtlHours: number;
   };
 }
 
@@ -95,6 +105,15 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       from: e.ALLMENDE_MAIL_FROM,
       boardAddress: e.ALLMENDE_BOARD_ADDRESS,
       maxAttempts: e.ALLMENDE_MAIL_MAX_ATTEMPTS,
+      domain: e.ALLMENDE_MAIL_DOMAIN,
+      pseudonymPattern: e.ALLMENDE_PSEUDONYM_PATTERN,
+    },
+    lifecycle: {
+      registrationTtlDays: e.ALLMENDE_REGISTRATION_TTL_DAYS,
+      resetTtlMinutes: e.ALLMENDE_RESET_TTL_MINUTES,
+      resetIntervalMinutes: e.ALLMENDE_RESET_INTERVAL_MINUTES,
+      resetMaxPerAddress: e.ALLMENDE_RESET_MAX_PER_ADDRESS,
+      emailChangeTtlHours: e.ALLMENDE_EMAIL_CHANGE_TTL_HOURS,
     },
   };
 }

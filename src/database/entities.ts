@@ -2,6 +2,7 @@ import { ApiToken } from '../auth/entities/api-token.entity.js';
 import { Session } from '../auth/entities/session.entity.js';
 import { AuditEntry } from '../core/entities/audit-entry.entity.js';
 import { RateLimitBucket } from '../core/entities/rate-limit-bucket.entity.js';
+import { LinkToken } from '../members/entities/link-token.entity.js';
 import { GroupMembership } from '../members/entities/group-membership.entity.js';
 import { Group } from '../members/entities/group.entity.js';
 import { Member } from '../members/entities/member.entity.js';
@@ -27,4 +28,5 @@ export const entities = [
   Session,
   ApiToken,
   OutboxMail,
+  LinkToken,
 ];

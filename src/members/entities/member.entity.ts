@@ -8,6 +8,12 @@ const MemberSchema = defineEntity({
   tableName: 'member',
   indexes: [
     { name: 'member_state_idx', properties: ['state'] },
+    // What the daily exit job looks for.
+    {
+      name: 'member_exit_due_idx',
+      expression:
+        'create index "member_exit_due_idx" on "member" ("exit_on") where "exit_on" is not null and "erased_at" is null',
+    },
     // The list's order: page 1 of 10k members reads 50 index entries instead of sorting all.
     { name: 'member_name_order_idx', properties: ['lastName', 'firstName', 'id'] },
     // Substring search over names, username, e-mail and number (pg_trgm, see the first migration).
@@ -37,6 +43,18 @@ const MemberSchema = defineEntity({
       )
       .hidden()
       .nullable(),
+    // The member's mail choices, made at registration (the mail module turns them into addresses).
+    wantsPseudonymousAddress: p.boolean().default(false),
+    wantsNamedAddress: p.boolean().default(false),
+    forwardToPrivate: p.boolean().default(true),
+    registeredAt: p.datetime().nullable(),
+    activatedAt: p.datetime().nullable(),
+    // The last password reset request that made a key: one per interval, however many are asked.
+    resetRequestedAt: p.datetime().nullable(),
+    // A recorded exit: on this day service access ends and the personal data is erased.
+    exitOn: p.date().nullable(),
+    // When the personal data was erased; the row stays as a tombstone (number, dates, username).
+    erasedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()
