@@ -1,6 +1,7 @@
 // Benchmarks for allmende, run against the built CLI (dist/) exactly as an operator runs it.
 //
 //   npm run build && npm run bench -- <import|search|startup|memory|outbox|all> [options]
+//   npm run bench -- <name>   runs bench/<name>.bench.js where there is one (e.g. sync, inventory)
 //
 // Options (defaults are what the goals in bench/README.md are stated for):
 //   --members N    members in the generated CSV (10000)
@@ -1565,6 +1566,12 @@ async function main() {
   } catch (err) {
     console.error(`bench: ${err.message}`);
     return 2;
+  }
+  // A benchmark of its own file (bench/<name>.bench.js) runs as its own process with the same options.
+  const own = opts.bench && fileURLToPath(new URL(`./${opts.bench}.bench.js`, import.meta.url));
+  if (own && /^[a-z-]+$/.test(opts.bench) && existsSync(own)) {
+    const r = spawnSync(process.execPath, [own, ...process.argv.slice(3)], { stdio: 'inherit' });
+    return r.status ?? 1;
   }
   if (!opts.bench || !BENCHES[opts.bench]) {
     console.error(
