@@ -1560,18 +1560,19 @@ const BENCHES = {
 };
 
 async function main() {
+  // A benchmark of its own file (bench/<name>.bench.js) runs as its own process with the same options.
+  const name = process.argv[2] ?? '';
+  const own = fileURLToPath(new URL(`./${name}.bench.js`, import.meta.url));
+  if (/^[a-z-]+$/.test(name) && existsSync(own)) {
+    const r = spawnSync(process.execPath, [own, ...process.argv.slice(3)], { stdio: 'inherit' });
+    return r.status ?? 1;
+  }
   let opts;
   try {
     opts = parseArgs(process.argv.slice(2));
   } catch (err) {
     console.error(`bench: ${err.message}`);
     return 2;
-  }
-  // A benchmark of its own file (bench/<name>.bench.js) runs as its own process with the same options.
-  const own = opts.bench && fileURLToPath(new URL(`./${opts.bench}.bench.js`, import.meta.url));
-  if (own && /^[a-z-]+$/.test(opts.bench) && existsSync(own)) {
-    const r = spawnSync(process.execPath, [own, ...process.argv.slice(3)], { stdio: 'inherit' });
-    return r.status ?? 1;
   }
   if (!opts.bench || !BENCHES[opts.bench]) {
     console.error(
