@@ -1,6 +1,6 @@
 // Benchmarks for allmende, run against the built CLI (dist/) exactly as an operator runs it.
 //
-//   npm run build && npm run bench -- <import|search|startup|memory|outbox|all> [options]
+//   npm run build && npm run bench -- <import|search|startup|memory|outbox|reset|all> [options]
 //   npm run bench -- <name>   runs bench/<name>.bench.js where there is one (e.g. sync, inventory)
 //
 // Options (defaults are what the goals in bench/README.md are stated for):
@@ -1550,13 +1550,100 @@ async function benchOutbox(ctx) {
 
 // ---------------------------------------------------------------- main
 
+// ---------------------------------------------------------------- password reset
+const RESET_REQUESTS = 200; // per kind (existing / missing account)
+const RESET_WARMUP = 50;
+const RESET_PAUSE_MS = 20; // between requests, so the work done after an answer does not spill into the next
+
+async function benchReset(ctx) {
+  await prepareFolder(ctx);
+  await ensureAdmin(ctx);
+  const sink = await startSmtpSink();
+  cleanups.push(() => sink.close());
+  const server = await startServer(ctx, {
+    env: {
+      ALLMENDE_SMTP_HOST: HOST,
+      ALLMENDE_SMTP_PORT: String(sink.port),
+      ALLMENDE_SMTP_TLS: 'none',
+      // Every request for the existing account does the whole work (key, mail): the worst case.
+      ALLMENDE_RESET_INTERVAL_MINUTES: '0',
+      ALLMENDE_RESET_MAX_PER_ADDRESS: '100000',
+    },
+  });
+  try {
+    const existing = ctx.adminUsername;
+    if (!existing) throw new Error('admin create printed no username');
+    const ask = async (login) => {
+      const t0 = performance.now();
+      const res = await fetch(`${server.url}/api/auth/reset`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      const body = await res.text();
+      const ms = performance.now() - t0;
+      if (res.status !== 202) throw new Error(`reset for ${login}: HTTP ${res.status} ${body.slice(0, 200)}`);
+      await sleep(RESET_PAUSE_MS);
+      return { ms, body };
+    };
+    // Both kinds in one shuffled sequence, so drift (JIT, caches, vacuum) hits both alike.
+    const r = rng(20_261_202);
+    const order = [...Array(RESET_REQUESTS).fill(true), ...Array(RESET_REQUESTS).fill(false)];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (let i = 0; i < RESET_WARMUP; i++) await ask(i % 2 ? existing : `warmup.${i}`);
+    const mails0 = sink.times.length;
+    const times = { existing: [], missing: [] };
+    const bodies = new Set();
+    let n = 0;
+    for (const isExisting of order) {
+      const { ms, body } = await ask(isExisting ? existing : `niemand.${n++}`);
+      times[isExisting ? 'existing' : 'missing'].push(ms);
+      bodies.add(body);
+    }
+    // Every request for the existing account made a mail; wait for the worker to send them.
+    await waitFor(() => sink.times.length - mails0 >= RESET_REQUESTS, 60_000, 50);
+    const mails = sink.times.length - mails0;
+    const e = stats(times.existing);
+    const m = stats(times.missing);
+    // The noise floor: the same statistic between two halves of the missing-account requests.
+    const half = (xs, k) => stats(xs.filter((_, i) => i % 2 === k)).p50;
+    const aa = Math.abs(half(times.missing, 0) - half(times.missing, 1));
+    const diff = e.p50 - m.p50;
+    ctx.results.reset = { existingP50: e.p50, missingP50: m.p50, diff, aa, mails };
+    table(
+      `\npassword reset: ${RESET_REQUESTS} requests each for an existing and a missing account, shuffled, one at a time`,
+      ['figure', 'existing', 'missing', 'difference'],
+      [
+        ['median', fmtMs(e.p50), fmtMs(m.p50), `${diff >= 0 ? '+' : ''}${(diff * 1000).toFixed(0)} µs`],
+        ['p90', fmtMs(e.p90), fmtMs(m.p90), `${((e.p90 - m.p90) * 1000).toFixed(0)} µs`],
+        ['p99', fmtMs(e.p99), fmtMs(m.p99), ''],
+        ['noise: median of one half of the missing vs the other', '', '', `${(aa * 1000).toFixed(0)} µs`],
+        ['distinct answer bodies', '', '', String(bodies.size)],
+        ['reset mails delivered (one per existing request)', String(mails), '0', ''],
+      ],
+    );
+    note(
+      Math.abs(diff) <= Math.max(aa * 2, 0.2)
+        ? 'goal (no difference beyond noise): met'
+        : `goal (no difference beyond noise): MISSED (difference ${(diff * 1000).toFixed(0)} µs, noise ${(aa * 1000).toFixed(0)} µs)`,
+    );
+  } finally {
+    await stopServer(ctx, server);
+  }
+}
+
 const BENCHES = {
   import: [benchImport],
   search: [benchSearch],
   startup: [benchStartup],
   memory: [benchMemory],
   outbox: [benchOutbox],
-  all: [benchImport, benchSearch, benchStartup, benchMemory, benchOutbox],
+  reset: [benchReset],
+  all: [benchImport, benchSearch, benchStartup, benchMemory, benchOutbox, benchReset],
 };
 
 async function main() {

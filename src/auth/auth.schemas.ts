@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { SCOPES } from '../core/actor.js';
+import { linkKeySchema } from '../members/registration.schemas.js';
+import { PASSWORD_MAX_LENGTH } from './password-policy.js';
 
 export const loginSchema = z.strictObject({
   // Username or private e-mail.
@@ -11,4 +13,15 @@ export const tokenSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   scopes: z.array(z.enum(SCOPES)).min(1),
   expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const resetRequestSchema = z.strictObject({
+  // Username or private e-mail.
+  login: z.string().trim().min(1, 'must not be empty').max(254),
+});
+
+export const resetLinkSchema = z.strictObject({ memberId: z.number().int().positive(), key: linkKeySchema });
+
+export const resetConfirmSchema = resetLinkSchema.extend({
+  password: z.string().min(1, 'must not be empty').max(PASSWORD_MAX_LENGTH),
 });

@@ -85,6 +85,17 @@ export const configSchema = z
       .default(15),
     ALLMENDE_RESET_MAX_PER_ADDRESS: positiveInt.default(20),
     ALLMENDE_EMAIL_CHANGE_TTL_HOURS: positiveInt.max(24 * 30).default(48),
+    // What of a member stays after the exit date, besides the username (a tombstone, never reused).
+    ALLMENDE_RETAIN_AFTER_EXIT: z
+      .string()
+      .default('member-number,periods')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '' && s !== 'none'),
+      )
+      .pipe(z.array(z.enum(['member-number', 'periods'], { error: 'list of member-number, periods (or none)' }))),
   })
   .superRefine((env, ctx) => {
     if (env.ALLMENDE_DATABASE_CA_FILE !== undefined && env.ALLMENDE_DATABASE_TLS !== 'verify') {

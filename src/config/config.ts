@@ -37,6 +37,8 @@ export interface AppConfig {
     resetMaxPerAddress: number;
     emailChangeTtlHours: number;
   };
+  // Kept after an exit's erasure (the username always stays, as a tombstone).
+  retention: { memberNumber: boolean; periods: boolean };
 }
 
 export class ConfigError extends Error {
@@ -114,6 +116,10 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       resetIntervalMinutes: e.ALLMENDE_RESET_INTERVAL_MINUTES,
       resetMaxPerAddress: e.ALLMENDE_RESET_MAX_PER_ADDRESS,
       emailChangeTtlHours: e.ALLMENDE_EMAIL_CHANGE_TTL_HOURS,
+    },
+    retention: {
+      memberNumber: e.ALLMENDE_RETAIN_AFTER_EXIT.includes('member-number'),
+      periods: e.ALLMENDE_RETAIN_AFTER_EXIT.includes('periods'),
     },
   };
 }

@@ -34,3 +34,15 @@ export function roleOfRank(rank: number): Role {
 export function systemActor(label = 'system'): Actor {
   return { kind: 'system', memberId: null, label, role: 'admin', scopes: 'all', clientAddress: null };
 }
+
+// The member acting through a mailed link (registration, reset, e-mail change), not logged in.
+export function selfActor(member: { id: number; username: string }): Actor {
+  return {
+    kind: 'member',
+    memberId: member.id,
+    label: member.username,
+    role: 'member',
+    scopes: [],
+    clientAddress: null,
+  };
+}

@@ -7,7 +7,9 @@ export type AppErrorCode =
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
   | 'INVALID_STATE'
-  | 'STALE_VERSION';
+  | 'STALE_VERSION'
+  // A mailed link (registration, reset, e-mail change) that is used, replaced, expired or wrong.
+  | 'LINK_INVALID';
 
 export interface FieldProblem {
   field: string;

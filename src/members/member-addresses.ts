@@ -2,8 +2,8 @@
 // the list targets subscribe the preferred one.
 export interface AddressChoices {
   username: string;
-  memberNumber: string | null;
-  privateEmail: string | null;
+  memberNumber?: string | null;
+  privateEmail?: string | null;
   wantsNamedAddress: boolean;
   wantsPseudonymousAddress: boolean;
 }
@@ -29,5 +29,5 @@ export function memberAddresses(
     domain && m.wantsPseudonymousAddress && m.memberNumber
       ? `${pseudonymLocalPart(pseudonymPattern, m.memberNumber)}@${domain}`
       : null;
-  return { named, pseudonymous, preferred: named ?? pseudonymous ?? m.privateEmail };
+  return { named, pseudonymous, preferred: named ?? pseudonymous ?? m.privateEmail ?? null };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffFields, splitChanges } from './member-changes.js';
+import { diffFields, followingDisplayName, splitChanges } from './member-changes.js';
 
 const rules = [
   { key: 'firstName', requiresApproval: true, memberEditable: true },
@@ -40,5 +40,18 @@ describe('splitChanges', () => {
     expect(split.pending.map((c) => c.field)).toEqual(['firstName']);
     expect(split.immediate.map((c) => c.field)).toEqual(['displayName', 'profile.phone']);
     expect(split.forbidden).toEqual(['memberNumber']);
+  });
+});
+
+describe('followingDisplayName', () => {
+  const rosa = { firstName: 'Rosa', lastName: 'Luxemburg', displayName: 'Rosa Luxemburg' };
+  it('follows a changed first or last name when the display name was the full name', () => {
+    expect(followingDisplayName(rosa, { lastName: 'Jogiches' })).toEqual({ displayName: 'Rosa Jogiches' });
+    expect(followingDisplayName(rosa, { firstName: 'Róża' })).toEqual({ displayName: 'Róża Luxemburg' });
+  });
+  it('leaves a display name chosen apart from the name, and one the patch sets', () => {
+    expect(followingDisplayName({ ...rosa, displayName: 'Rote Rosa' }, { lastName: 'Jogiches' })).toEqual({});
+    expect(followingDisplayName(rosa, { lastName: 'Jogiches', displayName: 'R. J.' })).toEqual({});
+    expect(followingDisplayName(rosa, {})).toEqual({});
   });
 });

@@ -49,3 +49,15 @@ export function profileKey(field: string): string {
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
+
+// Pure: a changed first or last name carries the display name along, unless the patch sets one
+// or the display name had been chosen apart from the name (then it stays as chosen).
+export function followingDisplayName(
+  current: { firstName: string; lastName: string; displayName: string },
+  patch: { firstName?: string; lastName?: string; displayName?: string },
+): { displayName?: string } {
+  if (patch.displayName !== undefined) return {};
+  if (patch.firstName === undefined && patch.lastName === undefined) return {};
+  if (current.displayName !== `${current.firstName} ${current.lastName}`) return {};
+  return { displayName: `${patch.firstName ?? current.firstName} ${patch.lastName ?? current.lastName}` };
+}

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { Actor } from '../core/actor.js';
+import { AppError } from '../core/app.errors.js';
 import { AuditService } from '../core/audit.service.js';
 import { CatalogService } from './catalog.service.js';
 import { Member } from './entities/member.entity.js';
@@ -11,9 +12,16 @@ import { Revision } from './entities/revision.entity.js';
 import { UsedUsername } from './entities/used-username.entity.js';
 import { GroupsService } from './groups.service.js';
 import { today } from './membership-periods.js';
+import { RegistrationService } from './registration.service.js';
 import { duplicateError, fromUniqueViolation } from './members.errors.js';
 import type { IntakeInput } from './members.schemas.js';
-import { deriveUsername, escapeUsernamePattern, reservedUsernames, usernameBase } from './username.util.js';
+import {
+  deriveUsername,
+  escapeUsernamePattern,
+  isValidUsername,
+  reservedUsernames,
+  usernameBase,
+} from './username.util.js';
 
 // Hands out usernames against everything ever given (used_username outlives deleted members).
 export class UsernameAllocator {
@@ -38,18 +46,22 @@ export class MemberIntakeService {
     private readonly audit: AuditService,
     private readonly catalog: CatalogService,
     private readonly groups: GroupsService,
+    private readonly registration: RegistrationService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.reserved = reservedUsernames(config.reservedUsernames);
   }
 
-  async intake(actor: Actor, input: IntakeInput): Promise<Member> {
+  // With `welcome`, a member with a private address gets the welcome mail (in the same transaction).
+  async intake(actor: Actor, input: IntakeInput, { welcome = false } = {}): Promise<Member> {
     try {
       return await this.orm.em.fork().transactional(async (em) => {
         const base = usernameBase(input.firstName, input.lastName);
         const allocator = await this.allocatorFor(em, [base]);
         await this.assertUnique(em, input);
-        return this.intakeIn(em, actor, input, allocator);
+        const member = await this.intakeIn(em, actor, input, allocator);
+        if (welcome && member.privateEmail) await this.registration.sendWelcome(em, actor, member);
+        return member;
       });
     } catch (err) {
       throw fromUniqueViolation(err, { memberNumber: input.memberNumber, privateEmail: input.privateEmail }) ?? err;
@@ -68,6 +80,41 @@ export class MemberIntakeService {
       );
     }
     return new UsernameAllocator(new Set(rows.map((r) => r.username)), this.reserved);
+  }
+
+  // An explicit rename by the board. The old name stays taken (used_username keeps it with the
+  // member, so the mail module can keep the old named address as an alias).
+  async rename(actor: Actor, id: number, username: string): Promise<void> {
+    if (!isValidUsername(username)) {
+      throw AppError.validation([
+        {
+          field: 'username',
+          message: 'lower-case letters, digits, "." and "-", beginning and ending with a letter or digit',
+        },
+      ]);
+    }
+    if (this.reserved.has(username)) throw AppError.validation([{ field: 'username', message: 'is reserved' }]);
+    await this.orm.em.fork().transactional(async (em) => {
+      const member = await em.findOne(Member, { id });
+      if (!member || member.erasedAt) throw AppError.notFound('member');
+      if (member.username === username) return;
+      const taken = await em.findOne(UsedUsername, { username });
+      if (taken) {
+        throw new AppError('CONFLICT', `username "${username}" is or was in use and is never given again`, {
+          fields: [{ field: 'username', message: 'is or was in use' }],
+        });
+      }
+      em.create(UsedUsername, { username, memberId: member.id });
+      em.create(Revision, {
+        member,
+        kind: 'rename',
+        changes: [{ field: 'username', old: member.username, new: username }],
+        actorId: actor.memberId,
+        actorLabel: actor.label,
+      });
+      this.audit.record(em, actor, 'member.rename', `member:${id}`, { from: member.username, to: username });
+      member.username = username;
+    });
   }
 
   private async assertUnique(em: EntityManager, input: IntakeInput): Promise<void> {

@@ -20,6 +20,8 @@ const VIEW_COLUMNS = `
   m.id, m.username, m.display_name, m.first_name, m.last_name, m.member_number, m.private_email,
   m.language, m.state, m.profile, (m.password_hash is not null) as has_password,
   m.created_at, m.updated_at, m.version,
+  m.wants_named_address, m.wants_pseudonymous_address, m.forward_to_private,
+  m.registered_at, m.activated_at, to_char(m.exit_on, 'YYYY-MM-DD') as exit_on, m.erased_at,
   (select p.status_code from membership_period p
      where p.member_id = m.id and p."end" is null order by p.begin desc limit 1) as status,
   (select to_char(p.begin, 'YYYY-MM-DD') from membership_period p
@@ -96,4 +98,11 @@ export interface MemberRow {
   status: string | null;
   status_since: string | null;
   groups: string[] | string;
+  wants_named_address: boolean;
+  wants_pseudonymous_address: boolean;
+  forward_to_private: boolean;
+  registered_at: Date | string | null;
+  activated_at: Date | string | null;
+  exit_on: string | null;
+  erased_at: Date | string | null;
 }

@@ -21,7 +21,20 @@ export function toMemberView(r: MemberRow): MemberView {
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
     version: r.version,
+    mailChoices: {
+      namedAddress: r.wants_named_address,
+      pseudonymousAddress: r.wants_pseudonymous_address,
+      forwardToPrivate: r.forward_to_private,
+    },
+    registeredAt: isoOrNull(r.registered_at),
+    activatedAt: isoOrNull(r.activated_at),
+    exitOn: r.exit_on,
+    erasedAt: isoOrNull(r.erased_at),
   };
+}
+
+function isoOrNull(d: Date | string | null): string | null {
+  return d === null ? null : new Date(d).toISOString();
 }
 
 function parsePgArray(s: string): string[] {

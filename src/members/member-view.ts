@@ -21,6 +21,12 @@ export interface MemberView {
   createdAt?: string;
   updatedAt?: string;
   version?: number;
+  mailChoices?: { namedAddress: boolean; pseudonymousAddress: boolean; forwardToPrivate: boolean };
+  registeredAt?: string | null;
+  activatedAt?: string | null;
+  // A recorded exit (the day access ends and the data is erased); erasedAt once it is done.
+  exitOn?: string | null;
+  erasedAt?: string | null;
 }
 
 export interface FieldRule {

@@ -29,10 +29,13 @@ export class MembersController {
 
   @Post()
   @Access('board', 'members:write')
-  @ApiOperation({ summary: 'Take a new member in (derives display name and username)' })
+  @ApiOperation({
+    summary: 'Take a new member in (derives display name and username); sends the welcome mail to the private address',
+  })
   @ZodBody(intakeSchema)
   async create(@CurrentActor() actor: Actor, @Body(new ZodPipe(intakeSchema)) body: IntakeInput) {
-    const member = await this.intake.intake(actor, body);
+    const { sendWelcome, ...input } = body;
+    const member = await this.intake.intake(actor, input, { welcome: sendWelcome ?? true });
     return this.members.get(actor, member.id);
   }
 

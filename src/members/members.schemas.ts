@@ -36,6 +36,8 @@ export const intakeSchema = z.strictObject({
   status: z.string().trim().min(1).max(32).optional(),
   since: isoDate.optional(),
   groups: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
+  // Through the API the welcome mail goes out unless this is false (e.g. to add an e-mail later).
+  sendWelcome: z.boolean().optional(),
 });
 export type IntakeInput = z.infer<typeof intakeSchema>;
 

@@ -1,5 +1,9 @@
 import { EntityManager, MikroORM, OptimisticLockError } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { OutboxService } from '../notifications/outbox.service.js';
+import { memberAddresses } from './member-addresses.js';
 import { hasRole, type Actor } from '../core/actor.js';
 import { AppError } from '../core/app.errors.js';
 import { AuditService } from '../core/audit.service.js';
@@ -9,7 +13,7 @@ import { Member, type MemberState } from './entities/member.entity.js';
 import { MembershipPeriod } from './entities/membership-period.entity.js';
 import { Revision, type FieldChange } from './entities/revision.entity.js';
 import { GroupsService } from './groups.service.js';
-import { diffFields, profileKey, splitChanges } from './member-changes.js';
+import { diffFields, followingDisplayName, profileKey, splitChanges } from './member-changes.js';
 import { countQuery, listQuery, type MemberFilter, type MemberRow } from './member-query.js';
 import { canTransition, allowedTransitions } from './member-state.js';
 import { toMemberView } from './member-row.js';
@@ -25,6 +29,8 @@ export class MembersService {
     private readonly audit: AuditService,
     private readonly catalog: CatalogService,
     private readonly groups: GroupsService,
+    private readonly outbox: OutboxService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(actor: Actor, query: ListQuery): Promise<Page<MemberView>> {
@@ -92,6 +98,15 @@ export class MembersService {
             `member was changed meanwhile (version ${member.version}, you sent ${version}); reload and retry`,
           );
         }
+        // A member's own new address must first prove it works (POST /api/me/email).
+        if (bySelf && fields.privateEmail !== undefined && fields.privateEmail !== (member.privateEmail ?? null)) {
+          throw AppError.validation([
+            {
+              field: 'privateEmail',
+              message: 'change it with POST /api/me/email: the new address gets a link to confirm',
+            },
+          ]);
+        }
         const patch: Record<string, unknown> = { ...fields };
         const current: Record<string, unknown> = { ...member };
         const fieldRules = await this.catalog.profileFields(em);
@@ -143,7 +158,17 @@ export class MembersService {
     }
   }
 
-  private async applyChanges(em: EntityManager, member: Member, changes: readonly FieldChange[]): Promise<void> {
+  // Applies the changes; a changed name carries the display name along (recorded in `changes`).
+  private async applyChanges(em: EntityManager, member: Member, changes: FieldChange[]): Promise<void> {
+    const names: { firstName?: string; lastName?: string; displayName?: string } = {};
+    for (const c of changes) {
+      if (c.field === 'firstName' || c.field === 'lastName' || c.field === 'displayName')
+        names[c.field] = c.new as string;
+    }
+    const follow = followingDisplayName(member, names);
+    if (follow.displayName !== undefined && follow.displayName !== member.displayName) {
+      changes.push({ field: 'displayName', old: member.displayName, new: follow.displayName });
+    }
     for (const change of changes) {
       if (change.field === 'memberNumber' && change.new !== null) {
         if (await em.count(Member, { memberNumber: change.new as string, id: { $ne: member.id } })) {
@@ -249,10 +274,32 @@ export class MembersService {
         actorLabel: actor.label,
         note: reason ?? null,
       });
+      const before = member.state;
       member.state = state;
+      if (state === 'active' && (before === 'invited' || before === 'registered')) this.activated(em, member);
+      // Left at once: the exit job erases the personal data on its next run, as for a recorded exit.
+      if (state === 'left' && (!member.exitOn || member.exitOn > today())) member.exitOn = today();
       this.audit.record(em, actor, 'member.state', `member:${id}`, { state, reason });
     });
     return this.viewOf(this.orm.em.fork(), id);
+  }
+
+  // The first activation: the member learns the login name and addresses (never a password).
+  private activated(em: EntityManager, member: Member): void {
+    member.activatedAt = new Date();
+    if (!member.privateEmail) return;
+    const addresses = memberAddresses(member, this.config.mail.domain, this.config.mail.pseudonymPattern);
+    this.outbox.enqueue(em, {
+      to: member.privateEmail,
+      template: 'account-active',
+      language: this.outbox.languageFor(member.language),
+      data: {
+        displayName: member.displayName,
+        username: member.username,
+        addresses: [addresses.named, addresses.pseudonymous].filter((a) => a !== null).join(', '),
+      },
+      memberId: member.id,
+    });
   }
 
   async setGroup(actor: Actor, id: number, slug: string, present: boolean): Promise<MemberView> {

@@ -56,9 +56,11 @@ describe('changes by the board', () => {
       expect.arrayContaining([
         { field: 'firstName', old: 'Friedrich', new: 'Fritz' },
         { field: 'language', old: null, new: 'de' },
+        // The display name was the full name, so it follows the new first name.
+        { field: 'displayName', old: 'Friedrich Engels', new: 'Fritz Engels' },
       ]),
     );
-    expect(update?.changes).toHaveLength(2);
+    expect(update?.changes).toHaveLength(3);
     const at = Date.parse(update?.createdAt ?? '');
     expect(at).toBeGreaterThanOrEqual(before - 1000);
     expect(at).toBeLessThanOrEqual(Date.now() + 1000);

@@ -8,7 +8,7 @@ import { FileTransport, SmtpTransport } from '../../src/notifications/mail.trans
 import { OutboxService, type MailToSend } from '../../src/notifications/outbox.service.js';
 import { OutboxWorker } from '../../src/notifications/outbox.worker.js';
 import { createTestApp, loginAs, type TestApp } from '../support/test-app.js';
-import { SmtpSink } from './smtp-sink.js';
+import { SmtpSink } from '../support/smtp-sink.js';
 
 interface Row {
   id: number;
