@@ -1553,7 +1553,7 @@ async function benchOutbox(ctx) {
 // ---------------------------------------------------------------- password reset
 const RESET_REQUESTS = 200; // per kind (existing / missing account)
 const RESET_WARMUP = 50;
-const RESET_PAUSE_MS = 20; // between requests, so the work done after an answer does not spill into the next
+const RESET_PAUSE_MS = 50; // between requests, so the work done after an answer does not spill into the next
 
 async function benchReset(ctx) {
   await prepareFolder(ctx);
@@ -1615,7 +1615,7 @@ async function benchReset(ctx) {
     const diff = e.p50 - m.p50;
     ctx.results.reset = { existingP50: e.p50, missingP50: m.p50, diff, aa, mails };
     table(
-      `\npassword reset: ${RESET_REQUESTS} requests each for an existing and a missing account, shuffled, one at a time`,
+      `password reset: ${RESET_REQUESTS} requests each for an existing and a missing account, shuffled, one at a time`,
       ['figure', 'existing', 'missing', 'difference'],
       [
         ['median', fmtMs(e.p50), fmtMs(m.p50), `${diff >= 0 ? '+' : ''}${(diff * 1000).toFixed(0)} µs`],

@@ -50,7 +50,9 @@ export class PasswordResetService implements OnApplicationShutdown {
       });
     }
     await this.limits.hit(key, this.addressRule);
-    const job: Promise<void> = this.process(login.trim().toLowerCase())
+    // setImmediate: the work starts after the answer is written, not between the handler and the write.
+    const job: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.process(login.trim().toLowerCase()))
       .catch((err: unknown) => this.log.error({ err }, 'password reset request failed'))
       .finally(() => this.inFlight.delete(job));
     this.inFlight.add(job);

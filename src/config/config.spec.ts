@@ -100,3 +100,18 @@ describe('member addresses', () => {
     expect(problems({ ALLMENDE_PSEUDONYM_PATTERN: 'mitglied' })[0]).toMatch(/^ALLMENDE_PSEUDONYM_PATTERN: must be/);
   });
 });
+
+describe('retention after an exit', () => {
+  it('keeps member number and periods by default, what is listed otherwise, and refuses the unknown', () => {
+    expect(parseConfig({}).retention).toEqual({ memberNumber: true, periods: true });
+    expect(parseConfig({ ALLMENDE_RETAIN_AFTER_EXIT: 'none' }).retention).toEqual({
+      memberNumber: false,
+      periods: false,
+    });
+    expect(parseConfig({ ALLMENDE_RETAIN_AFTER_EXIT: 'periods' }).retention).toEqual({
+      memberNumber: false,
+      periods: true,
+    });
+    expect(problems({ ALLMENDE_RETAIN_AFTER_EXIT: 'names' })[0]).toMatch(/^ALLMENDE_RETAIN_AFTER_EXIT/);
+  });
+});
