@@ -2,6 +2,9 @@ import { ApiToken } from '../auth/entities/api-token.entity.js';
 import { Session } from '../auth/entities/session.entity.js';
 import { AuditEntry } from '../core/entities/audit-entry.entity.js';
 import { RateLimitBucket } from '../core/entities/rate-limit-bucket.entity.js';
+import { MailAlias } from '../mail/entities/mail-alias.entity.js';
+import { MailDomain } from '../mail/entities/mail-domain.entity.js';
+import { Mailbox } from '../mail/entities/mailbox.entity.js';
 import { LinkToken } from '../members/entities/link-token.entity.js';
 import { GroupMembership } from '../members/entities/group-membership.entity.js';
 import { Group } from '../members/entities/group.entity.js';
@@ -29,4 +32,7 @@ export const entities = [
   ApiToken,
   OutboxMail,
   LinkToken,
+  MailDomain,
+  Mailbox,
+  MailAlias,
 ];

@@ -14,6 +14,8 @@ const GroupSchema = defineEntity({
     name: p.string().length(100),
     description: p.text().nullable(),
     grantsRole: p.enum(GRANTABLE_ROLES).nullable(),
+    // A team address (in a managed mail domain) that forwards to the group's current members.
+    mailAddress: p.string().length(254).nullable().unique('member_group_mail_address_unique'),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

@@ -47,6 +47,8 @@ const MemberSchema = defineEntity({
     wantsPseudonymousAddress: p.boolean().default(false),
     wantsNamedAddress: p.boolean().default(false),
     forwardToPrivate: p.boolean().default(true),
+    // With forwarding: keep a copy in the club mailbox too.
+    keepCopy: p.boolean().default(true),
     registeredAt: p.datetime().nullable(),
     activatedAt: p.datetime().nullable(),
     // The last password reset request that made a key: one per interval, however many are asked.
