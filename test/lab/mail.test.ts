@@ -1,0 +1,239 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AuthService } from '../../src/auth/auth.service.js';
+import { systemActor } from '../../src/core/actor.js';
+import { DEFAULT_WIRING, type MailWiring } from '../../src/mail/mail-config.js';
+import { ensureMailRole } from '../../src/mail/mail-role.js';
+import { MembersService } from '../../src/members/members.service.js';
+import { describeLab } from '../support/lab.js';
+import { SmtpSink } from '../support/smtp-sink.js';
+import { createTestApp, makeMember, PASSWORD, type TestApp } from '../support/test-app.js';
+import {
+  DOVEADM,
+  imapLogin,
+  inboxSubjects,
+  MAIL_PROGRAMS,
+  POSTMAP,
+  run,
+  startDovecot,
+  startPostfix,
+  VMAIL,
+  type Dovecot,
+  type Postfix,
+} from './mail-servers.js';
+
+// Postfix and Dovecot from Debian, configured ONLY by what `allmende mail config` generates, reading
+// the views as the role `allmende mail role` makes: addresses resolve, logins follow the member.
+const ROLE = `mail_lab_${Math.random().toString(36).slice(2, 8)}`;
+const ROLE_PASSWORD = 'bGFiLXJvbGUtcGFzc3dvcmQtMTIz';
+const DOMAIN = 'example.org';
+const actor = systemActor('lab');
+
+let t: TestApp;
+let dir: string;
+let dovecot: Dovecot;
+let postfix: Postfix;
+let sink: SmtpSink;
+interface M {
+  id: number;
+  username: string;
+}
+let karl: M; // named address, forwards to his private address and keeps a copy
+let rosa: M; // pseudonymous address only
+let clara: M; // gets suspended
+let dora: M; // changes her password
+let gone: M; // departed, grace period over
+
+async function sql(query: string, params: unknown[] = []): Promise<void> {
+  await t.orm.em.fork().execute(query, params);
+}
+
+// The mail rows for a member's mailbox, as the reconciler derives them.
+async function mailbox(m: M, address: string): Promise<void> {
+  await sql(
+    `insert into mailbox (address, domain_id, origin, member_id, login, maildir, quota_mb, created_at, updated_at)
+     select ?, id, 'member', ?, ?, ?, 100, now(), now() from mail_domain where name = ?`,
+    [address, m.id, m.username, `${DOMAIN}/${address.split('@')[0] ?? ''}/`, DOMAIN],
+  );
+}
+
+async function alias(source: string, destination: string, origin: 'member' | 'group' = 'member'): Promise<void> {
+  await sql(`insert into mail_alias (source, destination, origin, created_at) values (?, ?, ?, now())`, [
+    source,
+    destination,
+    origin,
+  ]);
+}
+
+async function postmap(name: Parameters<Postfix['map']>[0], key: string): Promise<string | undefined> {
+  const r = await run(POSTMAP, ['-c', postfix.etc, '-q', key, postfix.map(name)]);
+  if (r.code === 0) return r.stdout.trim();
+  if (r.code === 1 && r.stderr.trim() === '') return undefined;
+  throw new Error(`postmap -q ${key} ${name}: exit ${r.code} ${r.stderr}`);
+}
+
+async function authTest(user: string, password: string): Promise<boolean> {
+  const r = await run(DOVEADM, ['-c', dovecot.conf, 'auth', 'test', user, password]);
+  if (r.code !== 0 && r.code !== 77) throw new Error(`doveadm auth test: ${r.code} ${r.stderr}`);
+  return r.code === 0;
+}
+
+async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > until) return false;
+    await sleep(200);
+  }
+}
+
+describeLab('mail (Postfix + Dovecot)', MAIL_PROGRAMS, () => {
+  beforeAll(async () => {
+    t = await createTestApp({ ALLMENDE_MAIL_DOMAIN: DOMAIN });
+    await ensureMailRole(t.orm.em.fork(), ROLE, ROLE_PASSWORD);
+    const db = new URL(t.url);
+    const wiring: Omit<MailWiring, 'lmtp' | 'dovecotDir' | 'postfixDir'> = {
+      ...DEFAULT_WIRING,
+      db: {
+        host: db.hostname,
+        port: Number(db.port),
+        dbname: db.pathname.slice(1),
+        user: ROLE,
+        password: ROLE_PASSWORD,
+        tls: 'off',
+      },
+      vmail: VMAIL,
+    };
+
+    karl = await makeMember(t, { password: PASSWORD, state: 'active' });
+    rosa = await makeMember(t, { password: PASSWORD, state: 'active' });
+    clara = await makeMember(t, { password: PASSWORD, state: 'active' });
+    dora = await makeMember(t, { password: PASSWORD, state: 'active' });
+    gone = await makeMember(t, { password: PASSWORD, state: 'active' });
+    await sql(`insert into mail_domain (name, created_at) values (?, now())`, [DOMAIN]);
+    await mailbox(karl, `${karl.username}@${DOMAIN}`);
+    await alias(`${karl.username}@${DOMAIN}`, `${karl.username}@${DOMAIN}`);
+    await alias(`${karl.username}@${DOMAIN}`, `${karl.username}@private.test`);
+    await mailbox(rosa, `mitglied-${rosa.id}@${DOMAIN}`);
+    await mailbox(clara, `${clara.username}@${DOMAIN}`);
+    await mailbox(dora, `${dora.username}@${DOMAIN}`);
+    await alias(`team@${DOMAIN}`, `${karl.username}@${DOMAIN}`, 'group');
+    await alias(`team@${DOMAIN}`, `rosa@private.test`, 'group');
+    await mailbox(gone, `${gone.username}@${DOMAIN}`);
+    await t.app.get(MembersService).changeState(actor, gone.id, 'left');
+    await sql(`update mailbox set ended_at = now(), receive_until = now() - interval '1 day' where member_id = ?`, [
+      gone.id,
+    ]);
+
+    dir = mkdtempSync(join(tmpdir(), 'allmende-mail-lab-'));
+    // The daemons' users (dovecot, postfix, the vmail uid) must enter the folder.
+    chmodSync(dir, 0o711);
+    sink = await new SmtpSink().start();
+    dovecot = await startDovecot(dir, wiring);
+    postfix = await startPostfix(
+      dir,
+      { ...wiring, lmtp: { kind: 'inet', host: '127.0.0.1', port: dovecot.lmtpPort } },
+      sink.port,
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await postfix?.stop();
+    await dovecot?.stop();
+    await sink?.stop();
+    await t?.close();
+    if (dir && !process.env.MAIL_LAB_KEEP) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('postmap resolves the domain, the named and the pseudonymous mailbox', async () => {
+    expect(await postmap('virtual_mailbox_domains', DOMAIN)).toBe(DOMAIN);
+    expect(await postmap('virtual_mailbox_domains', 'elsewhere.org')).toBeUndefined();
+    expect(await postmap('virtual_mailbox_maps', `${karl.username}@${DOMAIN}`)).toBe(
+      `${DOMAIN}/${karl.username}/`,
+    );
+    expect(await postmap('virtual_mailbox_maps', `mitglied-${rosa.id}@${DOMAIN}`)).toBe(
+      `${DOMAIN}/mitglied-${rosa.id}/`,
+    );
+  });
+
+  it('postmap resolves a forwarding (with the copy kept) and a team address to its members', async () => {
+    const forward = (await postmap('virtual_alias_maps', `${karl.username}@${DOMAIN}`))?.split(',').sort();
+    expect(forward).toEqual([`${karl.username}@${DOMAIN}`, `${karl.username}@private.test`].sort());
+    const team = (await postmap('virtual_alias_maps', `team@${DOMAIN}`))?.split(',').sort();
+    expect(team).toEqual([`${karl.username}@${DOMAIN}`, 'rosa@private.test'].sort());
+  });
+
+  it('postmap refuses an unknown address and a departed member’s after the grace period', async () => {
+    expect(await postmap('virtual_mailbox_maps', `niemand@${DOMAIN}`)).toBeUndefined();
+    expect(await postmap('virtual_alias_maps', `niemand@${DOMAIN}`)).toBeUndefined();
+    expect(await postmap('virtual_mailbox_maps', `${gone.username}@${DOMAIN}`)).toBeUndefined();
+  });
+
+  it('doveadm auth test and a real IMAP login accept the member’s password, by username and by address', async () => {
+    expect(await authTest(karl.username, PASSWORD)).toBe(true);
+    expect(await authTest(`${karl.username}@${DOMAIN}`, PASSWORD)).toBe(true);
+    expect(await imapLogin(dovecot.imapPort, karl.username, PASSWORD)).toBe(true);
+    expect(await imapLogin(dovecot.imapPort, `mitglied-${rosa.id}@${DOMAIN}`, PASSWORD)).toBe(true);
+  });
+
+  it('a wrong password, an unknown user and a departed member are refused', async () => {
+    expect(await authTest(karl.username, 'falsches Passwort')).toBe(false);
+    expect(await authTest('niemand', PASSWORD)).toBe(false);
+    expect(await authTest(gone.username, PASSWORD)).toBe(false);
+    expect(await imapLogin(dovecot.imapPort, karl.username, 'falsches Passwort')).toBe(false);
+  });
+
+  it('after a suspension the login fails within seconds', async () => {
+    expect(await imapLogin(dovecot.imapPort, clara.username, PASSWORD)).toBe(true);
+    await t.app.get(MembersService).changeState(actor, clara.id, 'suspended');
+    expect(await eventually(async () => !(await authTest(clara.username, PASSWORD)), 5_000)).toBe(true);
+    expect(await imapLogin(dovecot.imapPort, clara.username, PASSWORD)).toBe(false);
+  });
+
+  it('after a password change the new password works and the old one does not', async () => {
+    const fresh = 'ein ganz neues Passwort für Dora';
+    await t.orm.em.fork().transactional(async (em) => {
+      const m = await t.app.get(MembersService).requireMember(em, dora.id);
+      await t.app.get(AuthService).setPassword(em, actor, m, fresh);
+    });
+    expect(await eventually(() => authTest(dora.username, fresh), 5_000)).toBe(true);
+    expect(await imapLogin(dovecot.imapPort, dora.username, fresh)).toBe(true);
+    expect(await authTest(dora.username, PASSWORD)).toBe(false);
+  });
+
+  it('a mail to the named address lands in the Dovecot mailbox and its forwarded copy at the private address', async () => {
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: postfix.smtpPort, secure: false, ignoreTLS: true });
+    const subject = `Einladung zum Plenum ${Date.now()}`;
+    const sent = await smtp.sendMail({
+      from: 'vorstand@elsewhere.test',
+      to: `${karl.username}@${DOMAIN}`,
+      subject,
+      text: 'Donnerstag, 19 Uhr.',
+    });
+    expect(sent.rejected).toEqual([]);
+    const landed = await eventually(
+      async () => (await inboxSubjects(dovecot.imapPort, karl.username, PASSWORD)).includes(subject),
+      20_000,
+    );
+    if (!landed) throw new Error(`not delivered:\n${postfix.log()}\n${dovecot.log()}`);
+    const forwarded = await eventually(async () => sink.received.some((m) => m.subject === subject), 20_000);
+    if (!forwarded) throw new Error(`no forwarded copy:\n${postfix.log()}`);
+    const copy = sink.received.find((m) => m.subject === subject);
+    expect(copy?.text?.trim()).toBe('Donnerstag, 19 Uhr.');
+  });
+
+  it('Postfix refuses mail for an unknown address of the domain at RCPT', async () => {
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: postfix.smtpPort, secure: false, ignoreTLS: true });
+    await expect(
+      smtp.sendMail({ from: 'a@elsewhere.test', to: `niemand@${DOMAIN}`, subject: 'x', text: 'x' }),
+    ).rejects.toThrow(/550|User unknown/);
+    await expect(
+      smtp.sendMail({ from: 'a@elsewhere.test', to: `${gone.username}@${DOMAIN}`, subject: 'x', text: 'x' }),
+    ).rejects.toThrow(/550|User unknown/);
+  });
+});
+
