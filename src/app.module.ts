@@ -10,6 +10,7 @@ import { LOGGER, RUN_WORKERS } from './core/tokens.js';
 import { HealthController } from './health/health.controller.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
+import { MailModule } from './mail/mail.module.js';
 import { MembersModule } from './members/members.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 
@@ -43,6 +44,7 @@ export class AppModule {
         MembersModule,
         AuthModule,
         NotificationsModule,
+        MailModule,
       ],
       controllers: [HealthController],
       providers: [

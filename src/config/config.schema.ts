@@ -75,6 +75,7 @@ export const configSchema = z
       .string()
       .regex(/^[a-z0-9._-]*\{number\}[a-z0-9._-]*$/, 'must be a local part with {number}, e.g. mitglied-{number}')
       .default('mitglied-{number}'),
+    ALLMENDE_MAIL_GRACE_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
     ALLMENDE_REGISTRATION_TTL_DAYS: positiveInt.max(365).default(14),
     ALLMENDE_RESET_TTL_MINUTES: positiveInt.max(24 * 60).default(60),
     ALLMENDE_RESET_INTERVAL_MINUTES: z.coerce

@@ -21,6 +21,7 @@ describe('mail configuration', () => {
       maxAttempts: 20,
       domain: undefined,
       pseudonymPattern: 'mitglied-{number}',
+      graceDays: 30,
     });
     expect(config.lifecycle).toEqual({
       registrationTtlDays: 14,
@@ -51,6 +52,7 @@ describe('mail configuration', () => {
       maxAttempts: 5,
       domain: undefined,
       pseudonymPattern: 'mitglied-{number}',
+      graceDays: 30,
     });
     expect(config.clubName).toBe('Hackspace Kreuzberg');
     expect(config.defaultLanguage).toBe('en');

@@ -29,6 +29,8 @@ export interface AppConfig {
     // The club's domain for members' addresses; without it members get no addresses.
     domain?: string;
     pseudonymPattern: string;
+    // Days a suspended or departed member's addresses still receive before they bounce.
+    graceDays: number;
   };
   lifecycle: {
     registrationTtlDays: number;
@@ -109,6 +111,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       maxAttempts: e.ALLMENDE_MAIL_MAX_ATTEMPTS,
       domain: e.ALLMENDE_MAIL_DOMAIN,
       pseudonymPattern: e.ALLMENDE_PSEUDONYM_PATTERN,
+      graceDays: e.ALLMENDE_MAIL_GRACE_DAYS,
     },
     lifecycle: {
       registrationTtlDays: e.ALLMENDE_REGISTRATION_TTL_DAYS,
