@@ -97,7 +97,10 @@ export interface Dovecot {
 
 // Dovecot with the generated dovecot-sql.conf.ext and conf.d file, included from a sandbox
 // dovecot.conf that only moves its sockets, state and log into `dir`.
-export async function startDovecot(dir: string, wiring: Omit<MailWiring, 'lmtp' | 'dovecotDir'>): Promise<Dovecot> {
+export async function startDovecot(
+  dir: string,
+  wiring: Omit<MailWiring, 'lmtp' | 'dovecotDir' | 'postfixDir'>,
+): Promise<Dovecot> {
   const etc = join(dir, 'dovecot');
   const mailRoot = join(dir, 'vmail');
   mkdirSync(mailRoot, { recursive: true });
@@ -108,6 +111,7 @@ export async function startDovecot(dir: string, wiring: Omit<MailWiring, 'lmtp' 
     ...wiring,
     mailRoot,
     dovecotDir: etc,
+    postfixDir: etc,
     lmtp: { kind: 'inet', host: '127.0.0.1', port: lmtpPort },
   });
   place(etc, files, etc);
@@ -172,7 +176,7 @@ export interface Postfix {
 // generated lines; the maps are the generated files. Mail for other domains goes to relayPort.
 export async function startPostfix(
   dir: string,
-  wiring: Omit<MailWiring, 'postfixDir'>,
+  wiring: Omit<MailWiring, 'postfixDir' | 'dovecotDir'>,
   relayPort: number,
   { start = true }: { start?: boolean } = {},
 ): Promise<Postfix> {
@@ -186,7 +190,7 @@ export async function startPostfix(
   const postfixGid = Number((await run('id', ['-g', 'postfix'])).stdout.trim());
   const postfixUid = Number((await run('id', ['-u', 'postfix'])).stdout.trim());
   chownSync(data, postfixUid, postfixGid);
-  const files = postfixFiles({ ...wiring, postfixDir: maps });
+  const files = postfixFiles({ ...wiring, postfixDir: maps, dovecotDir: etc });
   // The maps are root:postfix 0640, as the README says: proxymap reads them as postfix.
   place(
     maps,

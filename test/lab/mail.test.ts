@@ -8,6 +8,10 @@ import { AuthService } from '../../src/auth/auth.service.js';
 import { systemActor } from '../../src/core/actor.js';
 import { DEFAULT_WIRING, type MailWiring } from '../../src/mail/mail-config.js';
 import { ensureMailRole } from '../../src/mail/mail-role.js';
+import { MailReconciler } from '../../src/mail/mail.reconciler.js';
+import type { MailChoicesInput } from '../../src/mail/mail.schemas.js';
+import { MailService } from '../../src/mail/mail.service.js';
+import { GroupsService } from '../../src/members/groups.service.js';
 import { MembersService } from '../../src/members/members.service.js';
 import { describeLab } from '../support/lab.js';
 import { SmtpSink } from '../support/smtp-sink.js';
@@ -41,9 +45,11 @@ let sink: SmtpSink;
 interface M {
   id: number;
   username: string;
+  number: string;
+  privateEmail: string;
 }
 let karl: M; // named address, forwards to his private address and keeps a copy
-let rosa: M; // pseudonymous address only
+let rosa: M; // pseudonymous address only; in the team with karl
 let clara: M; // gets suspended
 let dora: M; // changes her password
 let gone: M; // departed, grace period over
@@ -52,21 +58,19 @@ async function sql(query: string, params: unknown[] = []): Promise<void> {
   await t.orm.em.fork().execute(query, params);
 }
 
-// The mail rows for a member's mailbox, as the reconciler derives them.
-async function mailbox(m: M, address: string): Promise<void> {
-  await sql(
-    `insert into mailbox (address, domain_id, origin, member_id, login, maildir, quota_mb, created_at, updated_at)
-     select ?, id, 'member', ?, ?, ?, 100, now(), now() from mail_domain where name = ?`,
-    [address, m.id, m.username, `${DOMAIN}/${address.split('@')[0] ?? ''}/`, DOMAIN],
-  );
-}
-
-async function alias(source: string, destination: string, origin: 'member' | 'group' = 'member'): Promise<void> {
-  await sql(`insert into mail_alias (source, destination, origin, created_at) values (?, ?, ?, now())`, [
-    source,
-    destination,
-    origin,
-  ]);
+let n = 0;
+// A member with a password and the given mail choices, as the member would pick them.
+async function mailMember(choices: MailChoicesInput, groups: string[] = []): Promise<M> {
+  n++;
+  const m = await makeMember(t, {
+    memberNumber: `${7000 + n}`,
+    privateEmail: `privat${n}@private.test`,
+    password: PASSWORD,
+    state: 'active',
+    groups,
+  });
+  await t.app.get(MailService).setChoices(actor, m.id, { namedAddress: true, ...choices });
+  return { ...m, number: `${7000 + n}`, privateEmail: `privat${n}@private.test` };
 }
 
 async function postmap(name: Parameters<Postfix['map']>[0], key: string): Promise<string | undefined> {
@@ -110,25 +114,19 @@ describeLab('mail (Postfix + Dovecot)', MAIL_PROGRAMS, () => {
       vmail: VMAIL,
     };
 
-    karl = await makeMember(t, { password: PASSWORD, state: 'active' });
-    rosa = await makeMember(t, { password: PASSWORD, state: 'active' });
-    clara = await makeMember(t, { password: PASSWORD, state: 'active' });
-    dora = await makeMember(t, { password: PASSWORD, state: 'active' });
-    gone = await makeMember(t, { password: PASSWORD, state: 'active' });
-    await sql(`insert into mail_domain (name, created_at) values (?, now())`, [DOMAIN]);
-    await mailbox(karl, `${karl.username}@${DOMAIN}`);
-    await alias(`${karl.username}@${DOMAIN}`, `${karl.username}@${DOMAIN}`);
-    await alias(`${karl.username}@${DOMAIN}`, `${karl.username}@private.test`);
-    await mailbox(rosa, `mitglied-${rosa.id}@${DOMAIN}`);
-    await mailbox(clara, `${clara.username}@${DOMAIN}`);
-    await mailbox(dora, `${dora.username}@${DOMAIN}`);
-    await alias(`team@${DOMAIN}`, `${karl.username}@${DOMAIN}`, 'group');
-    await alias(`team@${DOMAIN}`, `rosa@private.test`, 'group');
-    await mailbox(gone, `${gone.username}@${DOMAIN}`);
+    await t.app.get(GroupsService).create(actor, { slug: 'lab-team', name: 'Lab-Team' });
+    karl = await mailMember({ forwardToPrivate: true, keepCopy: true }, ['lab-team']);
+    rosa = await mailMember({ namedAddress: false, pseudonymousAddress: true, forwardToPrivate: false }, ['lab-team']);
+    clara = await mailMember({ forwardToPrivate: false });
+    dora = await mailMember({ forwardToPrivate: false });
+    gone = await mailMember({ forwardToPrivate: false });
+    const reconciler = t.app.get(MailReconciler);
+    await reconciler.run('lab');
+    await t.app.get(MailService).setTeamAddress(actor, 'lab-team', `team@${DOMAIN}`);
+    // A departed member whose grace period is over: the mailbox is ended, then no longer receives.
     await t.app.get(MembersService).changeState(actor, gone.id, 'left');
-    await sql(`update mailbox set ended_at = now(), receive_until = now() - interval '1 day' where member_id = ?`, [
-      gone.id,
-    ]);
+    await reconciler.run('lab');
+    await sql(`update mailbox set receive_until = now() - interval '1 second' where member_id = ?`, [gone.id]);
 
     dir = mkdtempSync(join(tmpdir(), 'allmende-mail-lab-'));
     // The daemons' users (dovecot, postfix, the vmail uid) must enter the folder.
@@ -154,16 +152,18 @@ describeLab('mail (Postfix + Dovecot)', MAIL_PROGRAMS, () => {
     expect(await postmap('virtual_mailbox_domains', DOMAIN)).toBe(DOMAIN);
     expect(await postmap('virtual_mailbox_domains', 'elsewhere.org')).toBeUndefined();
     expect(await postmap('virtual_mailbox_maps', `${karl.username}@${DOMAIN}`)).toBe(`${DOMAIN}/${karl.username}/`);
-    expect(await postmap('virtual_mailbox_maps', `mitglied-${rosa.id}@${DOMAIN}`)).toBe(
-      `${DOMAIN}/mitglied-${rosa.id}/`,
+    expect(await postmap('virtual_mailbox_maps', `mitglied-${rosa.number}@${DOMAIN}`)).toBe(
+      // The maildir is named after the username, so it stays put when addresses change.
+      `${DOMAIN}/${rosa.username}/`,
     );
   });
 
   it('postmap resolves a forwarding (with the copy kept) and a team address to its members', async () => {
     const forward = (await postmap('virtual_alias_maps', `${karl.username}@${DOMAIN}`))?.split(',').sort();
-    expect(forward).toEqual([`${karl.username}@${DOMAIN}`, `${karl.username}@private.test`].sort());
+    expect(forward).toEqual([`${karl.username}@${DOMAIN}`, karl.privateEmail].sort());
     const team = (await postmap('virtual_alias_maps', `team@${DOMAIN}`))?.split(',').sort();
-    expect(team).toEqual([`${karl.username}@${DOMAIN}`, 'rosa@private.test'].sort());
+    // Karl by his named address, Rosa (no named address) by her private one.
+    expect(team).toEqual([`${karl.username}@${DOMAIN}`, rosa.privateEmail].sort());
   });
 
   it('postmap refuses an unknown address and a departed member’s after the grace period', async () => {
@@ -176,7 +176,7 @@ describeLab('mail (Postfix + Dovecot)', MAIL_PROGRAMS, () => {
     expect(await authTest(karl.username, PASSWORD)).toBe(true);
     expect(await authTest(`${karl.username}@${DOMAIN}`, PASSWORD)).toBe(true);
     expect(await imapLogin(dovecot.imapPort, karl.username, PASSWORD)).toBe(true);
-    expect(await imapLogin(dovecot.imapPort, `mitglied-${rosa.id}@${DOMAIN}`, PASSWORD)).toBe(true);
+    expect(await imapLogin(dovecot.imapPort, `mitglied-${rosa.number}@${DOMAIN}`, PASSWORD)).toBe(true);
   });
 
   it('a wrong password, an unknown user and a departed member are refused', async () => {
