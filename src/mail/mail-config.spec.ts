@@ -33,7 +33,7 @@ function settings(content: string): Record<string, string> {
   return Object.fromEntries(
     content
       .split('\n')
-      .filter((l) => /^[a-z_]+ = /.test(l))
+      .filter((l) => /^[a-z0-9_]+ = /.test(l))
       .map((l) => [l.slice(0, l.indexOf(' = ')), l.slice(l.indexOf(' = ') + 3)]),
   );
 }
@@ -68,6 +68,7 @@ describe('postfixFiles', () => {
       virtual_mailbox_maps: 'proxy:pgsql:/etc/postfix/allmende/virtual_mailbox_maps.cf',
       virtual_alias_maps: 'proxy:pgsql:/etc/postfix/allmende/virtual_alias_maps.cf',
       virtual_transport: 'lmtp:unix:private/dovecot-lmtp',
+      smtputf8_enable: 'no',
     });
     const direct = settings(file(postfixFiles({ ...wiring, proxy: false }), 'main.cf').content);
     expect(direct.virtual_alias_maps).toBe('pgsql:/etc/postfix/allmende/virtual_alias_maps.cf');

@@ -123,6 +123,8 @@ export function postfixFiles(w: MailWiring): GeneratedFile[] {
       '# Add these lines to /etc/postfix/main.cf. The virtual domains must NOT be in mydestination.',
       ...POSTFIX_MAPS.map((m) => `${m.name} = ${table}:${postfixMapPath(w, m.name)}`),
       `virtual_transport = ${postfixTransport(w.lmtp)}`,
+      // allmende refuses Unicode addresses, so Postfix does not offer SMTPUTF8 either.
+      'smtputf8_enable = no',
       '',
     ].join('\n'),
   };

@@ -221,7 +221,6 @@ export async function startPostfix(
       `relayhost = [127.0.0.1]:${relayPort}`,
       'smtp_dns_support_level = disabled',
       'smtp_tls_security_level = none',
-      'smtputf8_enable = no',
       'biff = no',
       'delay_warning_time = 0',
       // Keep retries quick in the lab.
