@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -145,8 +145,13 @@ export async function startDovecot(
       '',
     ].join('\n'),
   );
-  const r = await run(DOVECOT, ['-c', conf]);
-  if (r.code !== 0) throw new Error(`dovecot did not start: ${r.stderr}\n${readOr(logPath)}`);
+  // Dovecot forks into the background; its stdio must not be our pipes, or we wait on them.
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn(DOVECOT, ['-c', conf], { stdio: 'ignore' });
+    child.once('error', () => resolve(-1));
+    child.once('exit', (c) => resolve(c));
+  });
+  if (code !== 0) throw new Error(`dovecot did not start (exit ${code}):\n${readOr(logPath)}`);
   await waitPort(imapPort, 'dovecot imap', () => readOr(logPath));
   await waitPort(lmtpPort, 'dovecot lmtp', () => readOr(logPath));
   const pid = Number(readOr(join(dir, 'dovecot-run', 'master.pid')).trim()) || undefined;
