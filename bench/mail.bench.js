@@ -117,6 +117,7 @@ function run(cmd, args, { input, timeoutMs = 120_000 } = {}) {
     const child = execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
+    child.stdin.on('error', () => undefined); // a program that reads no input closes it early
     child.stdin.end(input ?? '');
   });
 }
@@ -221,7 +222,7 @@ async function startDovecot(dir, db) {
       });
       c.once('error', () => resolve(false));
     });
-    if (up) break;
+    if (up && existsSync(join(dir, 'dovecot-run', 'master.pid'))) break;
     await sleep(50);
   }
   const pid = Number(readFileSync(join(dir, 'dovecot-run', 'master.pid'), 'utf8').trim());

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -154,7 +154,9 @@ export async function startDovecot(
   if (code !== 0) throw new Error(`dovecot did not start (exit ${code}):\n${readOr(logPath)}`);
   await waitPort(imapPort, 'dovecot imap', () => readOr(logPath));
   await waitPort(lmtpPort, 'dovecot lmtp', () => readOr(logPath));
-  const pid = Number(readOr(join(dir, 'dovecot-run', 'master.pid')).trim()) || undefined;
+  const pidFile = join(dir, 'dovecot-run', 'master.pid');
+  for (let i = 0; i < 100 && !existsSync(pidFile); i++) await sleep(50);
+  const pid = Number(readOr(pidFile).trim()) || undefined;
   return {
     conf,
     imapPort,
