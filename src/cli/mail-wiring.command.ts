@@ -3,7 +3,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { AppConfig } from '../config/config.js';
 import { AppError } from '../core/app.errors.js';
-import { openOrm, resolveDatabase } from '../database/database.js';
+import { migrate, openOrm, resolveDatabase } from '../database/database.js';
 import {
   DEFAULT_WIRING,
   dovecotFiles,
@@ -62,12 +62,14 @@ The password must be 16-128 characters of A-Z a-z 0-9 . _ ~ + / = - (it goes int
       const password = (await readStdin()).trim();
       const problems = mailRoleProblems(opts.name, password);
       if (problems.length > 0) throw AppError.validation(problems);
-      const config = { ...env.config(), migrateOnStart: false };
+      const config = env.config();
       const log = env.quietLog();
       const db = await resolveDatabase(config, (m) => log.debug(m));
       try {
         const orm = await openOrm(db.url, config);
         try {
+          // The views come with the migrations, as for every other command.
+          if (config.migrateOnStart) await migrate(orm, db.url, config, (m) => log.info(m));
           const r = await ensureMailRole(orm.em.fork(), opts.name, password);
           console.log(`${r.created ? 'created' : 'updated'} role ${r.name}: may read the mail views only`);
         } finally {
