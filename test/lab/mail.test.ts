@@ -204,6 +204,17 @@ describeLab('mail (Postfix + Dovecot)', MAIL_PROGRAMS, () => {
     expect(await authTest(dora.username, PASSWORD)).toBe(false);
   });
 
+  it('the board’s functional mailbox logs in with its own password and gets its quota', async () => {
+    const own = 'Buchhaltung im Hinterzimmer 2026';
+    await t.app.get(MailService).createMailbox(actor, { address: `kasse@${DOMAIN}`, password: own, quotaMb: 5 });
+    expect(await imapLogin(dovecot.imapPort, `kasse@${DOMAIN}`, own)).toBe(true);
+    expect(await authTest(`kasse@${DOMAIN}`, PASSWORD)).toBe(false);
+    const quota = await run(DOVEADM, ['-c', dovecot.conf, 'quota', 'get', '-u', `kasse@${DOMAIN}`]);
+    expect(quota.code, quota.stderr).toBe(0);
+    // 5 MB = 5120 KiB as the storage limit.
+    expect(quota.stdout).toMatch(/STORAGE\s+0\s+5120\b/);
+  });
+
   it('a mail to the named address lands in the Dovecot mailbox and its forwarded copy at the private address', async () => {
     const smtp = nodemailer.createTransport({
       host: '127.0.0.1',
