@@ -13,6 +13,7 @@ import { ErrorFilter } from './http/error.filter.js';
 import { MailModule } from './mail/mail.module.js';
 import { MembersModule } from './members/members.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { WebModule } from './web/web.module.js';
 
 // The ORM is made before Nest (the database must be resolved and migrated first) and handed in.
 @Global()
@@ -45,6 +46,7 @@ export class AppModule {
         AuthModule,
         NotificationsModule,
         MailModule,
+        WebModule,
       ],
       controllers: [HealthController],
       providers: [
