@@ -85,6 +85,9 @@ export const configSchema = z
       .default(15),
     ALLMENDE_RESET_MAX_PER_ADDRESS: positiveInt.default(20),
     ALLMENDE_EMAIL_CHANGE_TTL_HOURS: positiveInt.max(24 * 30).default(48),
+    ALLMENDE_PHOTO_MAX_MB: positiveInt.max(100).default(10),
+    ALLMENDE_PHOTO_MAX_EDGE: positiveInt.min(320).max(8000).default(1600),
+    ALLMENDE_INDUCTION_REMINDER_DAYS: positiveInt.max(365).default(14),
   })
   .superRefine((env, ctx) => {
     if (env.ALLMENDE_DATABASE_CA_FILE !== undefined && env.ALLMENDE_DATABASE_TLS !== 'verify') {

@@ -37,6 +37,14 @@ export interface AppConfig {
     resetMaxPerAddress: number;
     emailChangeTtlHours: number;
   };
+  inventory: {
+    // Uploads above this are refused before they are read to the end.
+    photoMaxBytes: number;
+    // The longer edge of a stored photo, in pixels.
+    photoMaxEdge: number;
+    // How many days before an induction runs out its member is reminded.
+    inductionReminderDays: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -114,6 +122,11 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       resetIntervalMinutes: e.ALLMENDE_RESET_INTERVAL_MINUTES,
       resetMaxPerAddress: e.ALLMENDE_RESET_MAX_PER_ADDRESS,
       emailChangeTtlHours: e.ALLMENDE_EMAIL_CHANGE_TTL_HOURS,
+    },
+    inventory: {
+      photoMaxBytes: e.ALLMENDE_PHOTO_MAX_MB * 1024 * 1024,
+      photoMaxEdge: e.ALLMENDE_PHOTO_MAX_EDGE,
+      inductionReminderDays: e.ALLMENDE_INDUCTION_REMINDER_DAYS,
     },
   };
 }

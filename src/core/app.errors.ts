@@ -7,7 +7,8 @@ export type AppErrorCode =
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
   | 'INVALID_STATE'
-  | 'STALE_VERSION';
+  | 'STALE_VERSION'
+  | 'TOO_LARGE';
 
 export interface FieldProblem {
   field: string;

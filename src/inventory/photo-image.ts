@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+
+export interface ProcessedPhoto {
+  contentType: 'image/webp';
+  width: number;
+  height: number;
+  data: Buffer;
+  thumbnail: Buffer;
+  sha256: string;
+}
+
+export const THUMBNAIL_EDGE = 320;
+// A decompression bomb (a small file of 50,000 × 50,000 pixels) is refused before it is decoded.
+const MAX_INPUT_PIXELS = 100_000_000;
+
+export class NotAnImageError extends Error {}
+
+// Any image sharp reads (JPEG, PNG, WebP, AVIF, HEIF, GIF, TIFF) → WebP, turned upright by its
+// EXIF orientation, at most maxEdge pixels on the longer side. The output carries no metadata:
+// sharp writes none unless asked, so EXIF (GPS position, camera serial) stays behind.
+export async function processPhoto(input: Buffer, maxEdge: number): Promise<ProcessedPhoto> {
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+  } catch {
+    throw new NotAnImageError('this is not an image (JPEG, PNG, WebP, AVIF, HEIF, GIF or TIFF)');
+  }
+  if (!meta.width || !meta.height) throw new NotAnImageError('this image has no size');
+  if (meta.width * meta.height > MAX_INPUT_PIXELS) {
+    throw new NotAnImageError(`this image has more than ${MAX_INPUT_PIXELS / 1_000_000} megapixels`);
+  }
+  const pipeline = () =>
+    sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', animated: false }).rotate();
+  try {
+    const { data, info } = await pipeline()
+      .resize({ width: maxEdge, height: maxEdge, fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 82 })
+      .toBuffer({ resolveWithObject: true });
+    const thumbnail = await pipeline()
+      .resize({ width: THUMBNAIL_EDGE, height: THUMBNAIL_EDGE, fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 75 })
+      .toBuffer();
+    return {
+      contentType: 'image/webp',
+      width: info.width,
+      height: info.height,
+      data,
+      thumbnail,
+      sha256: createHash('sha256').update(data).digest('hex'),
+    };
+  } catch {
+    throw new NotAnImageError('this image is damaged and cannot be read');
+  }
+}
