@@ -1,10 +1,26 @@
-import jsQR from 'jsqr';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { darkRuns, LABELS_PER_PAGE, layoutSheet, qrMatrix, type LabelItem, type QrMatrix } from './label-sheet.layout.js';
+import {
+  darkRuns,
+  LABELS_PER_PAGE,
+  layoutSheet,
+  qrMatrix,
+  type LabelItem,
+  type QrMatrix,
+} from './label-sheet.layout.js';
 import { renderPdf, renderSvg, toWinAnsi } from './label-sheet.render.js';
 
+// jsqr is CommonJS whose types claim a default export.
+const jsQR = createRequire(import.meta.url)('jsqr') as (typeof import('jsqr'))['default'];
+
 function item(id: number): LabelItem {
-  return { id, slug: `ding-${id}`, name: `Ding ${id}`, location: 'Werkstatt / Regal', url: `https://space.example/things/${id}` };
+  return {
+    id,
+    slug: `ding-${id}`,
+    name: `Ding ${id}`,
+    location: 'Werkstatt / Regal',
+    url: `https://space.example/things/${id}`,
+  };
 }
 
 // Draws the matrix as pixels (4 per module, with the quiet zone) and reads it like a phone would.

@@ -43,7 +43,12 @@ export class LabelsService {
     if (things.length > MAX_LABELS) {
       throw AppError.validation([{ field: 'id', message: `more than ${MAX_LABELS} things; print a smaller place` }]);
     }
-    return this.render(things.map((t) => this.item(t)), format, skip, `labels-${location.name}`);
+    return this.render(
+      things.map((t) => this.item(t)),
+      format,
+      skip,
+      `labels-${location.name}`,
+    );
   }
 
   private item(t: ThingView): LabelItem {

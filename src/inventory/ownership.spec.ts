@@ -24,9 +24,9 @@ describe('ownershipProblems', () => {
     expect(ownershipProblems({ ownership: 'donated', ...none, ownerName: 'Oma Erna' })).toEqual([]);
   });
   it('member and name together are refused', () => {
-    expect(
-      ownershipProblems({ ownership: 'donated', ...none, ownerMemberId: 1, ownerName: 'x' })[0]?.field,
-    ).toBe('ownerName');
+    expect(ownershipProblems({ ownership: 'donated', ...none, ownerMemberId: 1, ownerName: 'x' })[0]?.field).toBe(
+      'ownerName',
+    );
   });
 });
 

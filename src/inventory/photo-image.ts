@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 
 export interface ProcessedPhoto {
   contentType: 'image/webp';
@@ -20,7 +20,7 @@ export class NotAnImageError extends Error {}
 // EXIF orientation, at most maxEdge pixels on the longer side. The output carries no metadata:
 // sharp writes none unless asked, so EXIF (GPS position, camera serial) stays behind.
 export async function processPhoto(input: Buffer, maxEdge: number): Promise<ProcessedPhoto> {
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
   } catch {

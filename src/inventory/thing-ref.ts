@@ -21,7 +21,7 @@ export function slugProblem(slug: string): string | undefined {
     return 'lower-case letters, digits and "-" (not at the start or end), at most 64 characters';
   }
   // /things/2342 must always mean the thing with id 2342.
-  if (/^[0-9]+$/.test(slug)) return 'must not be a number: it would shadow a thing\'s id';
+  if (/^[0-9]+$/.test(slug)) return "must not be a number: it would shadow a thing's id";
   return undefined;
 }
 

@@ -82,7 +82,8 @@ export class ThingsService {
         ownerUntil: input.ownerUntil ?? null,
       };
       await this.checkOwnership(em, ownership);
-      const location = input.locationId == null ? null : await this.locations.require(em, input.locationId, 'locationId');
+      const location =
+        input.locationId == null ? null : await this.locations.require(em, input.locationId, 'locationId');
       const thing = em.create(Thing, {
         slug,
         name: input.name,
@@ -134,9 +135,14 @@ export class ThingsService {
               : kindChanged
                 ? null
                 : (thing.ownerMember?.id ?? null),
-          ownerName: input.ownerName !== undefined ? (input.ownerName ?? null) : kindChanged ? null : (thing.ownerName ?? null),
+          ownerName:
+            input.ownerName !== undefined ? (input.ownerName ?? null) : kindChanged ? null : (thing.ownerName ?? null),
           ownerUntil:
-            input.ownerUntil !== undefined ? (input.ownerUntil ?? null) : kindChanged ? null : (thing.ownerUntil ?? null),
+            input.ownerUntil !== undefined
+              ? (input.ownerUntil ?? null)
+              : kindChanged
+                ? null
+                : (thing.ownerUntil ?? null),
         };
         await this.checkOwnership(em, ownership);
         thing.ownership = ownership.ownership;
@@ -194,10 +200,10 @@ export class ThingsService {
 
   private async derivedSlug(em: EntityManager, name: string): Promise<string> {
     const base = slugify(name);
-    const rows = await em.execute<{ slug: string }[]>(
-      `select slug from thing where slug = ? or slug like ?`,
-      [base, `${base.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`],
-    );
+    const rows = await em.execute<{ slug: string }[]>(`select slug from thing where slug = ? or slug like ?`, [
+      base,
+      `${base.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`,
+    ]);
     return freeSlug(base, new Set(rows.map((r) => r.slug)));
   }
 
@@ -212,7 +218,12 @@ export class ThingsService {
 
   private async checkOwnership(
     em: EntityManager,
-    o: { ownership: Thing['ownership']; ownerMemberId: number | null; ownerName: string | null; ownerUntil: string | null },
+    o: {
+      ownership: Thing['ownership'];
+      ownerMemberId: number | null;
+      ownerName: string | null;
+      ownerUntil: string | null;
+    },
   ): Promise<void> {
     const problems = ownershipProblems(o);
     if (problems.length > 0) throw AppError.validation(problems);

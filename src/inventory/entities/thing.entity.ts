@@ -11,6 +11,8 @@ const ThingSchema = defineEntity({
   name: 'Thing',
   tableName: 'thing',
   indexes: [
+    // The list's order: a page of 20,000 things reads 50 index entries instead of sorting all.
+    { name: 'thing_name_order_idx', properties: ['name', 'id'] },
     { name: 'thing_tags_idx', expression: 'create index "thing_tags_idx" on "thing" using gin ("tags")' },
     // Full-text search over name, slug, description, tags, location path and owner.
     {
@@ -35,7 +37,7 @@ const ThingSchema = defineEntity({
     name: p.string().length(200),
     description: p.text().nullable(),
     location: () => p.manyToOne(Location).nullable().deleteRule('restrict').index('thing_location_idx'),
-    tags: p.array().default('{}'),
+    tags: p.array().defaultRaw("'{}'"),
     ownership: p.enum(OWNERSHIPS).default('club'),
     // The owner (lender, member, donor): a member, or a name for someone who is not one.
     ownerMember: () => p.manyToOne(Member).nullable().deleteRule('set null').index('thing_owner_member_idx'),
@@ -58,12 +60,7 @@ const ThingSchema = defineEntity({
       .hidden()
       .lazy()
       .nullable(),
-    searchName: p
-      .text()
-      .generated(`(lower(slug || ' ' || name)) stored`)
-      .hidden()
-      .lazy()
-      .nullable(),
+    searchName: p.text().generated(`(lower(slug || ' ' || name)) stored`).hidden().lazy().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()
