@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InventoryRemindersWorker } from '../../src/inventory/inventory-reminders.worker.js';
+import { addDays, isoDay } from '../../src/inventory/ownership.js';
+import { createTestApp, loginAs, type TestApp } from '../support/test-app.js';
+
+type Agent = Awaited<ReturnType<typeof loginAs>>;
+
+const today = isoDay(new Date());
+
+interface Mail {
+  to_address: string;
+  template: string;
+  subject: string;
+  data: Record<string, string>;
+}
+
+async function mails(t: TestApp, template: string): Promise<Mail[]> {
+  return t.orm.em
+    .fork()
+    .execute<Mail[]>('select to_address, template, subject, data from outbox_mail where template = ? order by id', [template]);
+}
+
+describe('loans, inductions and reminders', () => {
+  let t: TestApp;
+  let helper: Agent;
+  let rosa: Agent;
+  let karl: Agent;
+  let board: Agent;
+
+  beforeAll(async () => {
+    // RUN_WORKERS is on in tests too, but the reminder worker's first run waits a minute: runOnce() drives it here.
+    t = await createTestApp({ ALLMENDE_BOARD_ADDRESS: 'vorstand@hackspace.example', ALLMENDE_INDUCTION_REMINDER_DAYS: '14' });
+    helper = await loginAs(t, 'helper');
+    board = await loginAs(t, 'board');
+    rosa = await loginAs(t, 'member', { firstName: 'Rosa', lastName: 'Luxemburg', privateEmail: 'rosa@example.org' });
+    karl = await loginAs(t, 'member', { firstName: 'Karl', lastName: 'Liebknecht', privateEmail: 'karl@example.org' });
+    await helper.post('/api/things').send({ name: 'Bohrmaschine', slug: 'bohrer' });
+    await helper.post('/api/things').send({ name: 'Lasercutter', slug: 'laser', needsInduction: true });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('lends a thing to a member and refuses to lend it twice', async () => {
+    const lent = await rosa.post('/api/things/bohrer/loan').send({ dueOn: addDays(today, 1) });
+    expect(lent.status).toBe(200);
+    expect(lent.body.loan).toMatchObject({ borrowerName: 'Rosa Luxemburg', dueOn: addDays(today, 1), overdue: false });
+    const again = await karl.post('/api/things/bohrer/loan').send({ dueOn: addDays(today, 3) });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe(
+      `this thing is already lent; it has to be returned first (by Rosa Luxemburg until ${addDays(today, 1)})`,
+    );
+  });
+
+  it('lets members borrow only for themselves', async () => {
+    const res = await karl.post('/api/things/laser/loan').send({ dueOn: addDays(today, 1), borrowerId: rosa.member.id });
+    expect(res.status).toBe(403);
+  });
+
+  it('refuses a thing that needs an induction the borrower lacks, until a helper records it', async () => {
+    const refused = await karl.post('/api/things/laser/loan').send({ dueOn: addDays(today, 1) });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/needs an induction/);
+    const inducted = await helper
+      .put(`/api/things/laser/inductions/${karl.member.id}`)
+      .send({ expiresOn: addDays(today, 10) });
+    expect(inducted.status).toBe(200);
+    expect(inducted.body[0]).toMatchObject({ member: { id: karl.member.id }, valid: true });
+    expect((await karl.post('/api/things/laser/loan').send({ dueOn: addDays(today, 1) })).status).toBe(200);
+    expect((await karl.post('/api/things/laser/return')).status).toBe(200);
+  });
+
+  it('refuses to return a thing that is not lent, and others returning your loan', async () => {
+    const notLent = await rosa.post('/api/things/laser/return');
+    expect(notLent.status).toBe(409);
+    expect(notLent.body.error.message).toBe('this thing is not lent, so it cannot be returned');
+    expect((await karl.post('/api/things/bohrer/return')).status).toBe(403);
+  });
+
+  it('reminds an overdue borrower once, and lists the loan for the board', async () => {
+    const worker = t.app.get(InventoryRemindersWorker);
+    // Two days after the due date (the worker takes "today" as a parameter so tests can let time pass).
+    const later = addDays(today, 3);
+    const first = await worker.runOnce(later);
+    expect(first.overdueLoans).toBe(1);
+    await worker.runOnce(later);
+    const sent = await mails(t, 'loan-overdue');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      to_address: 'rosa@example.org',
+      subject: 'Bitte bring etwas zurück',
+      data: { displayName: 'Rosa Luxemburg', thingName: 'Bohrmaschine', dueOn: addDays(today, 1) },
+    });
+    // Not overdue today, so the board's list is empty; the member sees their loan.
+    expect((await board.get('/api/inventory/overdue')).body.loans).toEqual([]);
+    expect((await rosa.get('/api/me/loans?open=true')).body.map((l: { thing: { slug: string } }) => l.thing.slug)).toEqual([
+      'bohrer',
+    ]);
+    expect((await rosa.get('/api/inventory/overdue')).status).toBe(403);
+  });
+
+  it('lists overdue loans for the board', async () => {
+    // Let the loan's due date lie in the past.
+    await t.orm.em.fork().execute(`update loan set due_on = ? where returned_at is null`, [addDays(today, -2)]);
+    const overdue = await board.get('/api/inventory/overdue');
+    expect(overdue.body.loans).toEqual([
+      expect.objectContaining({ thing: expect.objectContaining({ slug: 'bohrer' }), overdue: true }),
+    ]);
+    expect((await rosa.get('/api/things/bohrer')).body.loan.overdue).toBe(true);
+  });
+
+  it('tells the board once when a thing lent to the club is due back', async () => {
+    const beamer = await helper.post('/api/things').send({
+      name: 'Beamer',
+      ownership: 'lent-to-club',
+      ownerName: 'Nachbarverein e. V.',
+      ownerUntil: addDays(today, 1),
+    });
+    const worker = t.app.get(InventoryRemindersWorker);
+    expect((await worker.runOnce(today)).borrowedDue).toBe(0);
+    await worker.runOnce(addDays(today, 2));
+    await worker.runOnce(addDays(today, 5));
+    const sent = await mails(t, 'borrowed-thing-due');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ to_address: 'vorstand@hackspace.example', data: { thingName: 'Beamer' } });
+    // A new date is a new reminder.
+    await helper.patch(`/api/things/${beamer.body.id}`).send({ ownerUntil: addDays(today, 10) });
+    await worker.runOnce(addDays(today, 11));
+    expect(await mails(t, 'borrowed-thing-due')).toHaveLength(2);
+  });
+
+  it('reminds a member before the induction runs out, once per expiry date', async () => {
+    const worker = t.app.get(InventoryRemindersWorker);
+    // Karl's induction runs out in 10 days, within the 14-day warning.
+    await worker.runOnce(today);
+    await worker.runOnce(addDays(today, 1));
+    const sent = await mails(t, 'induction-expiring');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ to_address: 'karl@example.org', data: { thingName: 'Lasercutter', expiresOn: addDays(today, 10) } });
+  });
+
+  it('does nothing while another instance holds the reminder lock', async () => {
+    const em = t.orm.em.fork();
+    await em.transactional(async (tx) => {
+      await tx.execute('select pg_advisory_xact_lock(hashtext(?))', ['allmende:inventory-reminders']);
+      expect((await t.app.get(InventoryRemindersWorker).runOnce(addDays(today, 30))).ran).toBe(false);
+    });
+  });
+
+  it('writes every loan into the history', async () => {
+    const history = (await rosa.get('/api/things/laser/history')).body as { kind: string }[];
+    expect(history.map((h) => h.kind)).toEqual(['created', 'inducted', 'lent', 'returned']);
+  });
+});
