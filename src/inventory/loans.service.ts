@@ -64,7 +64,7 @@ export class LoansService {
       const problem = borrowProblem({
         ownership: thing.ownership,
         ownerMemberId: thing.ownerMember?.id ?? null,
-        archived: thing.archivedAt != null,
+        archived: (thing.archivedAt ?? null) !== null,
         openLoan: open !== null,
         needsInduction: thing.needsInduction,
         induction: induction ? { expiresOn: induction.expiresOn ?? null } : undefined,
@@ -179,7 +179,7 @@ export class LoansService {
       member: { id: i.member.id, name: i.member.displayName },
       inductedOn: i.inductedOn,
       expiresOn: i.expiresOn ?? null,
-      valid: i.expiresOn == null || i.expiresOn >= today,
+      valid: (i.expiresOn ?? today) >= today,
       by: i.inductedByLabel,
     }));
   }
@@ -234,6 +234,6 @@ function loanView(l: Loan): LoanView {
     startedAt: l.startedAt.toISOString(),
     dueOn: l.dueOn,
     returnedAt: l.returnedAt?.toISOString() ?? null,
-    overdue: l.returnedAt == null && l.dueOn < isoDay(new Date()),
+    overdue: (l.returnedAt ?? null) === null && l.dueOn < isoDay(new Date()),
   };
 }

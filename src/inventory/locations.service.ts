@@ -55,7 +55,8 @@ export class LocationsService {
 
   async create(actor: Actor, input: LocationInput): Promise<LocationView> {
     const id = await this.orm.em.fork().transactional(async (em) => {
-      const parent = input.parentId == null ? null : await this.require(em, input.parentId, 'parentId');
+      const parentId = input.parentId ?? null;
+      const parent = parentId === null ? null : await this.require(em, parentId, 'parentId');
       const location = em.create(Location, { name: input.name, parent, description: input.description ?? null });
       await this.flushUnique(em);
       this.audit.record(em, actor, 'location.create', `location:${location.id}`, { name: input.name });

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../core/actor.js';
 import { AppError } from '../core/app.errors.js';
@@ -69,8 +69,7 @@ export class ThingExtrasController {
     const etag = `"${photo.sha256}"`;
     // Behind a login, so private: browsers keep it, shared caches do not.
     void reply.header('Cache-Control', 'private, max-age=31536000, immutable').header('ETag', etag);
-    const req = reply.request as FastifyRequest;
-    if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+    if (reply.request.headers['if-none-match'] === etag) return reply.status(304).send();
     return reply.header('Content-Type', photo.contentType).send(photo.data);
   }
 

@@ -82,8 +82,8 @@ export class ThingsService {
         ownerUntil: input.ownerUntil ?? null,
       };
       await this.checkOwnership(em, ownership);
-      const location =
-        input.locationId == null ? null : await this.locations.require(em, input.locationId, 'locationId');
+      const locationId = input.locationId ?? null;
+      const location = locationId === null ? null : await this.locations.require(em, locationId, 'locationId');
       const thing = em.create(Thing, {
         slug,
         name: input.name,
@@ -153,7 +153,7 @@ export class ThingsService {
       const changes = diffThing(before, stateOf(thing));
       if (changes.length > 0) recordThingEvent(em, actor, thing, 'updated', changes);
       if (input.locationId !== undefined) await this.moveIn(em, actor, thing, input.locationId ?? null);
-      if (input.archived !== undefined && input.archived !== (thing.archivedAt != null)) {
+      if (input.archived !== undefined && input.archived !== ((thing.archivedAt ?? null) !== null)) {
         thing.archivedAt = input.archived ? new Date() : null;
         recordThingEvent(em, actor, thing, input.archived ? 'archived' : 'restored');
       }

@@ -17,7 +17,9 @@ interface Mail {
 async function mails(t: TestApp, template: string): Promise<Mail[]> {
   return t.orm.em
     .fork()
-    .execute<Mail[]>('select to_address, template, subject, data from outbox_mail where template = ? order by id', [template]);
+    .execute<Mail[]>('select to_address, template, subject, data from outbox_mail where template = ? order by id', [
+      template,
+    ]);
 }
 
 describe('loans, inductions and reminders', () => {
@@ -29,7 +31,10 @@ describe('loans, inductions and reminders', () => {
 
   beforeAll(async () => {
     // RUN_WORKERS is on in tests too, but the reminder worker's first run waits a minute: runOnce() drives it here.
-    t = await createTestApp({ ALLMENDE_BOARD_ADDRESS: 'vorstand@hackspace.example', ALLMENDE_INDUCTION_REMINDER_DAYS: '14' });
+    t = await createTestApp({
+      ALLMENDE_BOARD_ADDRESS: 'vorstand@hackspace.example',
+      ALLMENDE_INDUCTION_REMINDER_DAYS: '14',
+    });
     helper = await loginAs(t, 'helper');
     board = await loginAs(t, 'board');
     rosa = await loginAs(t, 'member', { firstName: 'Rosa', lastName: 'Luxemburg', privateEmail: 'rosa@example.org' });
@@ -53,7 +58,9 @@ describe('loans, inductions and reminders', () => {
   });
 
   it('lets members borrow only for themselves', async () => {
-    const res = await karl.post('/api/things/laser/loan').send({ dueOn: addDays(today, 1), borrowerId: rosa.member.id });
+    const res = await karl
+      .post('/api/things/laser/loan')
+      .send({ dueOn: addDays(today, 1), borrowerId: rosa.member.id });
     expect(res.status).toBe(403);
   });
 
@@ -93,9 +100,9 @@ describe('loans, inductions and reminders', () => {
     });
     // Not overdue today, so the board's list is empty; the member sees their loan.
     expect((await board.get('/api/inventory/overdue')).body.loans).toEqual([]);
-    expect((await rosa.get('/api/me/loans?open=true')).body.map((l: { thing: { slug: string } }) => l.thing.slug)).toEqual([
-      'bohrer',
-    ]);
+    expect(
+      (await rosa.get('/api/me/loans?open=true')).body.map((l: { thing: { slug: string } }) => l.thing.slug),
+    ).toEqual(['bohrer']);
     expect((await rosa.get('/api/inventory/overdue')).status).toBe(403);
   });
 
@@ -136,7 +143,10 @@ describe('loans, inductions and reminders', () => {
     await worker.runOnce(addDays(today, 1));
     const sent = await mails(t, 'induction-expiring');
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ to_address: 'karl@example.org', data: { thingName: 'Lasercutter', expiresOn: addDays(today, 10) } });
+    expect(sent[0]).toMatchObject({
+      to_address: 'karl@example.org',
+      data: { thingName: 'Lasercutter', expiresOn: addDays(today, 10) },
+    });
   });
 
   it('does nothing while another instance holds the reminder lock', async () => {

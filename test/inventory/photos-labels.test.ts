@@ -26,7 +26,11 @@ async function photoWithExif(): Promise<Buffer> {
 
 // Renders the SVG like a printer would and reads every QR code on it like a phone would.
 async function readQrCodes(svg: Buffer, labels: number): Promise<string[]> {
-  const { data, info } = await sharp(svg, { density: 150 }).flatten({ background: 'white' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(svg, { density: 150 })
+    .flatten({ background: 'white' })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const found: string[] = [];
   // Each label is one cell of the 3 × 8 grid on a 210 × 297 mm page.
   const cellW = Math.floor(info.width / 3);
@@ -61,7 +65,10 @@ describe('photos and labels', () => {
   });
 
   it('stores a photo re-encoded and resized, without its EXIF, and serves it with caching', async () => {
-    const up = await helper.post('/api/things/standbohrer/photos').set('Content-Type', 'image/jpeg').send(await photoWithExif());
+    const up = await helper
+      .post('/api/things/standbohrer/photos')
+      .set('Content-Type', 'image/jpeg')
+      .send(await photoWithExif());
     expect(up.status).toBe(201);
     const [photo] = up.body.photos as { id: number; url: string; thumbnailUrl: string }[];
     expect(photo?.url).toBe(`/api/things/${thingId}/photos/${photo?.id}`);
@@ -100,7 +107,10 @@ describe('photos and labels', () => {
   });
 
   it('lets only helpers add and remove photos', async () => {
-    const res = await member.post('/api/things/standbohrer/photos').set('Content-Type', 'image/jpeg').send(await photoWithExif());
+    const res = await member
+      .post('/api/things/standbohrer/photos')
+      .set('Content-Type', 'image/jpeg')
+      .send(await photoWithExif());
     expect(res.status).toBe(403);
     const thing = (await member.get('/api/things/standbohrer')).body as { photos: { id: number }[] };
     const removed = await helper.delete(`/api/things/standbohrer/photos/${thing.photos[0]?.id}`);
@@ -116,14 +126,20 @@ describe('photos and labels', () => {
 
   it('prints a sheet for every thing in a place and below it', async () => {
     const room = (await helper.post('/api/locations').send({ name: 'Keller' })).body as { id: number };
-    const shelf = (await helper.post('/api/locations').send({ name: 'Regal', parentId: room.id })).body as { id: number };
+    const shelf = (await helper.post('/api/locations').send({ name: 'Regal', parentId: room.id })).body as {
+      id: number;
+    };
     const ids: number[] = [];
     for (let i = 1; i <= 4; i++) {
-      const thing = await helper.post('/api/things').send({ name: `Kiste ${i}`, locationId: i % 2 ? room.id : shelf.id });
+      const thing = await helper
+        .post('/api/things')
+        .send({ name: `Kiste ${i}`, locationId: i % 2 ? room.id : shelf.id });
       ids.push(thing.body.id as number);
     }
     const svg = await binary(member.get(`/api/locations/${room.id}/labels?format=svg`));
-    expect((await readQrCodes(svg.body as Buffer, 4)).sort()).toEqual(ids.map((id) => `${PUBLIC_URL}/things/${id}`).sort());
+    expect((await readQrCodes(svg.body as Buffer, 4)).sort()).toEqual(
+      ids.map((id) => `${PUBLIC_URL}/things/${id}`).sort(),
+    );
     const pdf = await binary(member.get(`/api/locations/${room.id}/labels`));
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');

@@ -24,7 +24,12 @@ describe('things and places', () => {
     const bySlug = await member.get('/api/things/einding');
     expect(byId.status).toBe(200);
     expect(bySlug.body).toEqual(byId.body);
-    expect(byId.body).toMatchObject({ slug: 'einding', tags: ['test'], ownership: 'club', url: `http://allmende.test/things/${created.body.id}` });
+    expect(byId.body).toMatchObject({
+      slug: 'einding',
+      tags: ['test'],
+      ownership: 'club',
+      url: `http://allmende.test/things/${created.body.id}`,
+    });
     expect((await member.get('/api/things/nichtda')).status).toBe(404);
   });
 
@@ -83,8 +88,12 @@ describe('things and places', () => {
     const thing = await helper.post('/api/things').send({ name: 'Akkuschrauber', locationId: room?.id });
     const moved = await helper.post(`/api/things/${thing.body.id}/move`).send({ locationId: box?.id });
     expect(moved.body.location.path).toEqual(['Werkstatt', 'Regal 2', 'Kiste 3']);
-    await helper.patch(`/api/things/${thing.body.id}`).send({ name: 'Akkuschrauber Makita', version: moved.body.version });
-    const stale = await helper.patch(`/api/things/${thing.body.id}`).send({ name: 'Zu spät', version: moved.body.version });
+    await helper
+      .patch(`/api/things/${thing.body.id}`)
+      .send({ name: 'Akkuschrauber Makita', version: moved.body.version });
+    const stale = await helper
+      .patch(`/api/things/${thing.body.id}`)
+      .send({ name: 'Zu spät', version: moved.body.version });
     expect(stale.status).toBe(409);
     const history = (await member.get(`/api/things/${thing.body.id}/history`)).body as {
       kind: string;
@@ -92,7 +101,9 @@ describe('things and places', () => {
       changes: { field: string; old: unknown; new: unknown }[];
     }[];
     expect(history.map((h) => h.kind)).toEqual(['created', 'moved', 'updated']);
-    expect(history[1]?.changes).toEqual([{ field: 'location', old: 'Werkstatt', new: 'Werkstatt / Regal 2 / Kiste 3' }]);
+    expect(history[1]?.changes).toEqual([
+      { field: 'location', old: 'Werkstatt', new: 'Werkstatt / Regal 2 / Kiste 3' },
+    ]);
     expect(history[2]?.changes).toEqual([{ field: 'name', old: 'Akkuschrauber', new: 'Akkuschrauber Makita' }]);
     expect(history[2]?.by).toMatch(/Hanna|hanna/);
   });

@@ -63,9 +63,17 @@ describe('inventory CSV import and export', () => {
     const real = await importCsv(board, file, false);
     expect(real.body).toMatchObject({ committed: true, created: 3, updated: 0, problems: [] });
     const beamer = (await board.get('/api/things/beamer')).body;
-    expect(beamer).toMatchObject({ ownership: 'lent-to-club', ownerUntil: '2030-12-31', location: { path: ['Vortragsraum'] } });
+    expect(beamer).toMatchObject({
+      ownership: 'lent-to-club',
+      ownerUntil: '2030-12-31',
+      location: { path: ['Vortragsraum'] },
+    });
     const sewing = (await board.get('/api/things/naehmaschine')).body;
-    expect(sewing).toMatchObject({ owner: { memberId: olga.id }, needsInduction: true, location: { path: ['Werkstatt', 'Regal 1'] } });
+    expect(sewing).toMatchObject({
+      owner: { memberId: olga.id },
+      needsInduction: true,
+      location: { path: ['Werkstatt', 'Regal 1'] },
+    });
     expect((await board.get('/api/things?q=regal')).body.total).toBe(2);
     const history = (await board.get('/api/things/saege/history')).body as { kind: string }[];
     expect(history.map((h) => h.kind)).toEqual(['imported']);
@@ -86,13 +94,20 @@ describe('inventory CSV import and export', () => {
 
   it('updates a thing by its number and refuses an unknown number', async () => {
     const saege = (await board.get('/api/things/saege')).body as { id: number };
-    const res = await importCsv(board, csv(['Nummer;Name;Ort', `${saege.id};Japansäge;Werkstatt`, '99999;Phantom;']), false);
+    const res = await importCsv(
+      board,
+      csv(['Nummer;Name;Ort', `${saege.id};Japansäge;Werkstatt`, '99999;Phantom;']),
+      false,
+    );
     expect(res.body.problems).toEqual([
       { line: 3, field: 'id', message: 'there is no thing 99999; leave the number empty for a new thing' },
     ]);
     const ok = await importCsv(board, csv(['Nummer;Name;Ort', `${saege.id};Japansäge;Werkstatt`]), false);
     expect(ok.body).toMatchObject({ committed: true, updated: 1 });
-    expect((await board.get('/api/things/saege')).body).toMatchObject({ name: 'Japansäge', location: { path: ['Werkstatt'] } });
+    expect((await board.get('/api/things/saege')).body).toMatchObject({
+      name: 'Japansäge',
+      location: { path: ['Werkstatt'] },
+    });
   });
 
   it('is for the board; exports are for helpers', async () => {
