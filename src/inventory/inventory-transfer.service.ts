@@ -46,6 +46,8 @@ interface Planned {
   ownerName: string | null;
 }
 
+const MAX_ROWS = 30_000;
+
 function placeholders(values: readonly unknown[]): string {
   return values.length === 0 ? 'null' : values.map(() => '?').join(', ');
 }
@@ -94,6 +96,11 @@ export class InventoryTransferService {
     }
     const { records, problems } = toThingRecords(rows, mapping.columns, parsed.errors);
     report.records = records.length + new Set(problems.map((p) => p.line)).size;
+    // Every row's number and slug are looked up in one statement, within PostgreSQL's 65,535 parameters.
+    if (records.length > MAX_ROWS) {
+      report.problems.push({ line: 1, message: `at most ${MAX_ROWS} things per file; split it` });
+      return report;
+    }
 
     await this.orm.em
       .fork()
@@ -184,11 +191,18 @@ export class InventoryTransferService {
     planned: Planned[],
   ): Promise<{ created: number; updated: number; unchanged: number }> {
     const counts = { created: 0, updated: 0, unchanged: 0 };
+    // Places first, each made once: a flush per new place with thousands of things pending would
+    // diff them all every time.
     const locationIds = await this.locationResolver(em);
+    const placeOf = new Map<string, number>();
+    for (const p of planned) {
+      const key = p.record.location.join('\u0000');
+      if (p.record.location.length > 0 && !placeOf.has(key)) placeOf.set(key, await locationIds(p.record.location));
+    }
     const touched: Thing[] = [];
     for (const p of planned) {
       const r = p.record;
-      const locationId = r.location.length === 0 ? null : await locationIds(r.location);
+      const locationId = placeOf.get(r.location.join('\u0000')) ?? null;
       const thing = p.existing ?? em.create(Thing, { slug: p.slug, name: r.name });
       const before = p.existing ? stateOf(thing) : emptyState();
       const fromLocation = p.existing ? (thing.location?.id ?? null) : null;
@@ -216,8 +230,9 @@ export class InventoryTransferService {
       touched.push(thing);
     }
     await em.flush();
-    if (touched.length > 0) {
-      const ids = touched.map((t) => t.id);
+    // In slices: PostgreSQL takes at most 65,535 parameters in one statement.
+    for (let i = 0; i < touched.length; i += 10_000) {
+      const ids = touched.slice(i, i + 10_000).map((t) => t.id);
       await refreshSearchText(em, `t.id in (${placeholders(ids)})`, ids);
     }
     return counts;
