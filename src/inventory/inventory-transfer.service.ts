@@ -191,14 +191,12 @@ export class InventoryTransferService {
     planned: Planned[],
   ): Promise<{ created: number; updated: number; unchanged: number }> {
     const counts = { created: 0, updated: 0, unchanged: 0 };
-    // Places first, each made once: a flush per new place with thousands of things pending would
-    // diff them all every time.
-    const locationIds = await this.locationResolver(em);
-    const placeOf = new Map<string, number>();
-    for (const p of planned) {
-      const key = p.record.location.join('\u0000');
-      if (p.record.location.length > 0 && !placeOf.has(key)) placeOf.set(key, await locationIds(p.record.location));
-    }
+    // Places first, one flush per level of the tree: a flush per new place with thousands of
+    // things pending would diff them all every time.
+    const placeOf = await this.placeIds(
+      em,
+      planned.map((p) => p.record.location),
+    );
     const touched: Thing[] = [];
     for (const p of planned) {
       const r = p.record;
@@ -238,28 +236,31 @@ export class InventoryTransferService {
     return counts;
   }
 
-  // A path → its location id, making the places that do not exist yet.
-  private async locationResolver(em: EntityManager): Promise<(path: string[]) => Promise<number>> {
-    const nodes = await this.locations.nodes(em);
+  // Each path (joined by NUL) → its location id, making the places that do not exist yet.
+  private async placeIds(em: EntityManager, paths: readonly string[][]): Promise<Map<string, number>> {
     const key = (parentId: number | null, name: string) => `${parentId ?? ''}\u0000${name.toLowerCase()}`;
-    const known = new Map(nodes.map((n) => [key(n.parentId, n.name), n.id]));
-    return async (path) => {
-      let parentId: number | null = null;
-      for (const name of path) {
-        let id = known.get(key(parentId, name));
-        if (id === undefined) {
-          const created: Location = em.create(Location, {
-            name,
-            parent: parentId === null ? null : em.getReference(Location, parentId),
-          });
-          await em.flush();
-          id = created.id;
-          known.set(key(parentId, name), id);
+    const known = new Map((await this.locations.nodes(em)).map((n) => [key(n.parentId, n.name), n.id]));
+    const ids = new Map<string, number>();
+    const depth = Math.max(0, ...paths.map((p) => p.length));
+    for (let level = 1; level <= depth; level++) {
+      const made = new Map<string, Location>();
+      for (const path of paths) {
+        const name = path[level - 1];
+        const prefix = path.slice(0, level).join('\u0000');
+        if (name === undefined || ids.has(prefix) || made.has(prefix)) continue;
+        const parentId = level === 1 ? null : (ids.get(path.slice(0, level - 1).join('\u0000')) ?? null);
+        const existing = known.get(key(parentId, name));
+        if (existing !== undefined) ids.set(prefix, existing);
+        else {
+          const parent = parentId === null ? null : em.getReference(Location, parentId);
+          made.set(prefix, em.create(Location, { name, parent }));
         }
-        parentId = id;
       }
-      return parentId ?? 0;
-    };
+      if (made.size === 0) continue;
+      await em.flush();
+      for (const [prefix, location] of made) ids.set(prefix, location.id);
+    }
+    return ids;
   }
 
   async export(actor: Actor, flavor: CsvFlavor, includeArchived: boolean): Promise<string> {

@@ -23,12 +23,11 @@ export async function refreshSearchText(em: EntityManager, where: string, params
        select id, name::text as path from location where parent_id is null
        union all
        select c.id, p.path || ' ' || c.name from location c join paths p on c.parent_id = p.id)
-     update thing t set search_extra = concat_ws(' ',
-         array_to_string(t.tags, ' '),
-         (select path from paths where paths.id = t.location_id),
-         (select display_name from member where member.id = t.owner_member_id),
-         t.owner_name)
-      where ${where}`,
+     update thing t set search_extra = concat_ws(' ', array_to_string(x.tags, ' '), p.path, m.display_name, x.owner_name)
+       from thing x
+       left join paths p on p.id = x.location_id
+       left join member m on m.id = x.owner_member_id
+      where x.id = t.id and ${where}`,
     params,
   );
 }
