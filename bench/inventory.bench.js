@@ -358,9 +358,11 @@ async function run(ctx) {
   }
   for (const req of requests.slice(0, 300)) await call(server, req.path, { headers: auth }); // warm-up
   const searchRows = [];
+  const kindRows = [];
   let p99At1 = Infinity;
   for (const concurrency of [1, 4]) {
     const ms = [];
+    const byKind = new Map();
     let next = 0;
     const started = performance.now();
     await Promise.all(
@@ -370,12 +372,19 @@ async function run(ctx) {
           const s = performance.now();
           await call(server, req.path, { headers: auth });
           ms.push(performance.now() - s);
+          byKind.set(req.kind, [...(byKind.get(req.kind) ?? []), performance.now() - s]);
         }
       }),
     );
     const wall = performance.now() - started;
     ms.sort((a, b) => a - b);
-    if (concurrency === 1) p99At1 = pct(ms, 0.99);
+    if (concurrency === 1) {
+      p99At1 = pct(ms, 0.99);
+      for (const [kind, list] of byKind) {
+        list.sort((a, b) => a - b);
+        kindRows.push([kind, list.length, fmt(pct(list, 0.5)), fmt(pct(list, 0.99)), fmt(list[list.length - 1])]);
+      }
+    }
     searchRows.push([
       concurrency,
       ms.length,

@@ -34,6 +34,24 @@ export class LocationsService {
     return locationPaths(await this.nodes(em));
   }
 
+  // The paths of a few places (a page of things), reading only them and their ancestors.
+  async pathsOf(em: EntityManager, ids: readonly number[]): Promise<Map<number, string[]>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await em.execute<{ leaf: number; name: string }[]>(
+      `with recursive up as (
+         select id as leaf, parent_id, name, 0 as depth from location where id in (${unique.map(() => '?').join(', ')})
+         union all
+         select up.leaf, l.parent_id, l.name, up.depth + 1 from location l join up on l.id = up.parent_id
+          where up.depth < 100)
+       select leaf, name from up order by leaf, depth desc`,
+      unique,
+    );
+    const paths = new Map<number, string[]>();
+    for (const r of rows) paths.set(r.leaf, [...(paths.get(r.leaf) ?? []), r.name]);
+    return paths;
+  }
+
   async list(): Promise<LocationView[]> {
     const em = this.orm.em.fork();
     const rows = await em.execute<(LocationNode & { description: string | null; things: number })[]>(

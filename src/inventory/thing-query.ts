@@ -92,10 +92,15 @@ export function listQuery(f: ThingFilter, limit: number, offset: number): SqlQue
   return { sql: `select ${VIEW_COLUMNS} ${FROM} ${where} order by ${order} limit ? offset ?`, params };
 }
 
+// The count needs the loan join only to filter on it; the member joins never change it.
 export function countQuery(f: ThingFilter): SqlQuery {
   const params: unknown[] = [];
   const { where } = whereClause(f, params);
-  return { sql: `select count(*)::int as total ${FROM} ${where}`, params };
+  const from =
+    f.lent === undefined
+      ? 'from thing t'
+      : 'from thing t left join loan l on l.thing_id = t.id and l.returned_at is null';
+  return { sql: `select count(*)::int as total ${from} ${where}`, params };
 }
 
 export interface ThingRow {

@@ -66,7 +66,10 @@ export class ThingsService {
   async views(em: EntityManager, filter: ThingFilter, limit = 1000, offset = 0): Promise<ThingView[]> {
     const q = listQuery(filter, limit, offset);
     const rows = await em.execute<ThingRow[]>(q.sql, q.params);
-    const paths = rows.some((r) => r.location_id !== null) ? await this.locations.paths(em) : new Map();
+    const paths = await this.locations.pathsOf(
+      em,
+      rows.flatMap((r) => (r.location_id === null ? [] : [r.location_id])),
+    );
     const today = isoDay(new Date());
     return rows.map((r) => toThingView(r, paths, this.config.http.publicUrl, today));
   }
