@@ -464,6 +464,7 @@ async function run(ctx) {
     ['concurrency', 'requests', 'p50', 'p95', 'p99', 'max', 'throughput'],
     searchRows,
   );
+  table('search by kind of query, concurrency 1', ['kind', 'requests', 'p50', 'p99', 'max'], kindRows);
   table(
     `label sheet: GET /api/locations/:id/labels, ${SHEET_THINGS} things (PDF)`,
     ['runs', 'pages', 'size', 'median', 'max'],
