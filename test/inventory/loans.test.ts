@@ -21,19 +21,15 @@ interface Mail {
 // The mails a template queued, with the text the member reads: rendered from the row's data, or
 // read from the .eml the outbox worker (which runs during tests) already wrote and emptied the data of.
 async function mails(t: TestApp, template: string): Promise<Mail[]> {
-  const rows = await t.orm.em
-    .fork()
-    .execute<
-      {
-        to_address: string;
-        subject: string;
-        language: 'de' | 'en';
-        data: Record<string, string> | null;
-        message_id: string;
-      }[]
-    >('select to_address, subject, language, data, message_id from outbox_mail where template = ? order by id', [
-      template,
-    ]);
+  const rows = await t.orm.em.fork().execute<
+    {
+      to_address: string;
+      subject: string;
+      language: 'de' | 'en';
+      data: Record<string, string> | null;
+      message_id: string;
+    }[]
+  >('select to_address, subject, language, data, message_id from outbox_mail where template = ? order by id', [template]);
   const dir = join(t.config.dataDir, 'outbox');
   const files = await readdir(dir).catch(() => [] as string[]);
   const emls = await Promise.all(files.filter((f) => f.endsWith('.eml')).map((f) => readFile(join(dir, f), 'utf8')));
