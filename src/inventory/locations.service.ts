@@ -73,8 +73,10 @@ export class LocationsService {
 
   async create(actor: Actor, input: LocationInput): Promise<LocationView> {
     const id = await this.orm.em.fork().transactional(async (em) => {
+      await em.execute('select pg_advisory_xact_lock(hashtext(?))', ['allmende:location-tree']);
       const parentId = input.parentId ?? null;
       const parent = parentId === null ? null : await this.require(em, parentId, 'parentId');
+      await this.assertNameFree(em, parentId, input.name, 0);
       const location = em.create(Location, { name: input.name, parent, description: input.description ?? null });
       await this.flushUnique(em);
       this.audit.record(em, actor, 'location.create', `location:${location.id}`, { name: input.name });
@@ -99,6 +101,7 @@ export class LocationsService {
         location.parent = parentId === null ? null : em.getReference(Location, parentId);
       }
       if (input.name !== undefined) location.name = input.name;
+      await this.assertNameFree(em, location.parent?.id ?? null, location.name, id);
       if (input.description !== undefined) location.description = input.description ?? null;
       await this.flushUnique(em);
       // The things below now have another path to be found by.
@@ -135,6 +138,16 @@ export class LocationsService {
       throw AppError.validation([{ field, message: `there is no location ${id}` }]);
     }
     return location;
+  }
+
+  // Names are unique among siblings, ignoring case, also at the top (where the unique index,
+  // treating NULL parents as distinct, does not reach).
+  private async assertNameFree(em: EntityManager, parentId: number | null, name: string, selfId: number) {
+    const [clash] = await em.execute<{ id: number }[]>(
+      'select id from location where parent_id is not distinct from ? and lower(name) = lower(?) and id <> ? limit 1',
+      [parentId, name, selfId],
+    );
+    if (clash) throw new AppError('CONFLICT', `there is already a place "${name}" there (location ${clash.id})`);
   }
 
   private async flushUnique(em: EntityManager): Promise<void> {

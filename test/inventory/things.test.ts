@@ -76,6 +76,9 @@ describe('things and places', () => {
     expect(itself.body.error.fields[0].message).toMatch(/inside itself/);
     const loop = await helper.patch(`/api/locations/${room.body.id}`).send({ parentId: box.body.id });
     expect(loop.status).toBe(400);
+    // Names are unique among siblings, at the top too.
+    expect((await helper.post('/api/locations').send({ name: 'werkstatt' })).status).toBe(409);
+    expect((await helper.post('/api/locations').send({ name: 'Regal 2', parentId: room.body.id })).status).toBe(409);
     // A place that still holds something stays.
     expect((await helper.delete(`/api/locations/${shelf.body.id}`)).status).toBe(409);
   });
