@@ -37,6 +37,13 @@ describe('processPhoto', () => {
     expect([out.width, out.height]).toEqual([100, 300]);
   });
 
+  it('refuses an SVG, which would be rendered with whatever it references', async () => {
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+    );
+    await expect(processPhoto(svg, 1600)).rejects.toThrow(/SVG file is not taken as a photo/);
+  });
+
   it('refuses what is not an image', async () => {
     await expect(processPhoto(Buffer.from('%PDF-1.7 not a photo'), 1600)).rejects.toBeInstanceOf(NotAnImageError);
   });

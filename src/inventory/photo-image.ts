@@ -14,9 +14,11 @@ export const THUMBNAIL_EDGE = 320;
 // A decompression bomb (a small file of 50,000 × 50,000 pixels) is refused before it is decoded.
 const MAX_INPUT_PIXELS = 100_000_000;
 
+const PHOTO_FORMATS = new Set(['jpeg', 'png', 'webp', 'avif', 'gif', 'tiff', 'heif']);
+
 export class NotAnImageError extends Error {}
 
-// Any image sharp reads (JPEG, PNG, WebP, AVIF, HEIF, GIF, TIFF) → WebP, turned upright by its
+// A photo (JPEG, PNG, WebP, AVIF, GIF, TIFF) → WebP, turned upright by its
 // EXIF orientation, at most maxEdge pixels on the longer side. The output carries no metadata:
 // sharp writes none unless asked, so EXIF (GPS position, camera serial) stays behind.
 export async function processPhoto(input: Buffer, maxEdge: number): Promise<ProcessedPhoto> {
@@ -24,7 +26,13 @@ export async function processPhoto(input: Buffer, maxEdge: number): Promise<Proc
   try {
     meta = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
   } catch {
-    throw new NotAnImageError('this is not an image (JPEG, PNG, WebP, AVIF, HEIF, GIF or TIFF)');
+    throw new NotAnImageError('this is not an image (JPEG, PNG, WebP, AVIF, GIF or TIFF)');
+  }
+  // Photos only: an SVG (which libvips would render, references and all) or a PDF is refused.
+  if (!PHOTO_FORMATS.has(meta.format)) {
+    throw new NotAnImageError(
+      `a ${meta.format.toUpperCase()} file is not taken as a photo (JPEG, PNG, WebP, AVIF, GIF, TIFF)`,
+    );
   }
   if (!meta.width || !meta.height) throw new NotAnImageError('this image has no size');
   if (meta.width * meta.height > MAX_INPUT_PIXELS) {
@@ -50,6 +58,11 @@ export async function processPhoto(input: Buffer, maxEdge: number): Promise<Proc
       sha256: createHash('sha256').update(data).digest('hex'),
     };
   } catch {
-    throw new NotAnImageError('this image is damaged and cannot be read');
+    // HEIF with HEVC (iPhone "HEIC") is not in sharp's prebuilt libvips, for patent reasons.
+    throw new NotAnImageError(
+      meta.format === 'heif'
+        ? 'HEIC photos cannot be read here; send it as JPEG (on the iPhone: Settings → Camera → Formats → Most Compatible)'
+        : 'this image is damaged and cannot be read',
+    );
   }
 }

@@ -39,7 +39,7 @@ export class ThingExtrasController {
   @Access('helper', 'inventory:write')
   @ApiOperation({
     summary:
-      'Add a photo: the image itself as the body (JPEG, PNG, WebP, AVIF, HEIF, GIF, TIFF); stored as WebP without EXIF',
+      'Add a photo: the image itself as the body (JPEG, PNG, WebP, AVIF, GIF, TIFF); stored as WebP without EXIF',
   })
   @ApiParam(REF)
   @ApiConsumes('image/jpeg', 'image/png', 'image/webp')
