@@ -95,6 +95,8 @@ export const lendSchema = z.strictObject({
 });
 export type LendInput = z.infer<typeof lendSchema>;
 
+export const extendSchema = z.strictObject({ dueOn: isoDate });
+
 export const inductionSchema = z.strictObject({
   inductedOn: isoDate.optional(),
   expiresOn: isoDate.nullish(),

@@ -126,6 +126,30 @@ export class LoansService {
     return this.things.get(String(id));
   }
 
+  // A longer loan: the borrower or a helper moves the return date; a new date gets a new reminder.
+  async extend(actor: Actor, ref: string, dueOn: string): Promise<ThingView> {
+    const id = await this.orm.em.fork().transactional(async (em) => {
+      const thing = await this.things.resolve(em, ref);
+      const [row] = await em.execute<{ id: number }[]>(
+        'select id from loan where thing_id = ? and returned_at is null for update',
+        [thing.id],
+      );
+      if (!row) throw new AppError('INVALID_STATE', 'this thing is not lent, so its loan cannot be extended');
+      const loan = await em.findOneOrFail(Loan, { id: row.id }, { populate: ['borrower'] });
+      if (!hasRole(actor, 'helper') && loan.borrower.id !== actor.memberId) {
+        throw new AppError('FORBIDDEN', 'only its borrower or a helper can extend the loan');
+      }
+      if (dueOn < isoDay(new Date())) {
+        throw AppError.validation([{ field: 'dueOn', message: 'the return date is in the past' }]);
+      }
+      recordThingEvent(em, actor, thing, 'updated', [{ field: 'dueOn', old: loan.dueOn, new: dueOn }]);
+      loan.dueOn = dueOn;
+      await em.flush();
+      return thing.id;
+    });
+    return this.things.get(String(id));
+  }
+
   async loans(filter: { borrowerId?: number; open?: boolean; thingRef?: string }): Promise<LoanView[]> {
     const em = this.orm.em.fork();
     const where: Record<string, unknown> = {};

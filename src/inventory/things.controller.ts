@@ -7,6 +7,7 @@ import { ZodBody, ZodQuery } from '../http/openapi.js';
 import { ZodPipe } from '../http/zod.pipe.js';
 import {
   createThingSchema,
+  extendSchema,
   lendSchema,
   moveSchema,
   thingListSchema,
@@ -104,6 +105,20 @@ export class ThingsController {
   @ApiParam(REF)
   giveBack(@CurrentActor() actor: Actor, @Param('ref') ref: string) {
     return this.loans.giveBack(actor, ref);
+  }
+
+  @Post(':ref/loan/extend')
+  @HttpCode(200)
+  @Access('member', 'inventory:write')
+  @ApiOperation({ summary: 'Move the return date of the open loan (its borrower or a helper)' })
+  @ApiParam(REF)
+  @ZodBody(extendSchema)
+  extend(
+    @CurrentActor() actor: Actor,
+    @Param('ref') ref: string,
+    @Body(new ZodPipe(extendSchema)) body: z.infer<typeof extendSchema>,
+  ) {
+    return this.loans.extend(actor, ref, body.dueOn);
   }
 
   @Get(':ref/loans')

@@ -139,6 +139,16 @@ describe('loans, inductions and reminders', () => {
     expect((await rosa.get('/api/things/bohrer')).body.loan.overdue).toBe(true);
   });
 
+  it('lets the borrower extend the loan, and a new date gets a new reminder', async () => {
+    expect((await karl.post('/api/things/bohrer/loan/extend').send({ dueOn: addDays(today, 7) })).status).toBe(403);
+    const extended = await rosa.post('/api/things/bohrer/loan/extend').send({ dueOn: addDays(today, 7) });
+    expect(extended.status).toBe(200);
+    expect(extended.body.loan).toMatchObject({ dueOn: addDays(today, 7), overdue: false });
+    await t.app.get(InventoryRemindersWorker).runOnce(addDays(today, 8));
+    expect(await mails(t, 'loan-overdue')).toHaveLength(2);
+    expect((await rosa.post('/api/things/laser/loan/extend').send({ dueOn: addDays(today, 7) })).status).toBe(409);
+  });
+
   it('tells the board once when a thing lent to the club is due back', async () => {
     const beamer = await helper.post('/api/things').send({
       name: 'Beamer',
