@@ -1,6 +1,7 @@
-import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { EntityManager, MikroORM, OptimisticLockError } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../core/actor.js';
+import { AppError } from '../core/app.errors.js';
 import { AuditService } from '../core/audit.service.js';
 import { decodeCsvBytes, detectDelimiter, type CsvEncoding } from '../members/csv/csv-decode.js';
 import { parseCsv } from '../members/csv/csv-parse.js';
@@ -117,6 +118,9 @@ export class InventoryTransferService {
         report.committed = true;
       })
       .catch((err: unknown) => {
+        if (err instanceof OptimisticLockError) {
+          throw new AppError('STALE_VERSION', 'a thing in the file was changed during the import; run it again');
+        }
         if (!(err instanceof DryRun)) throw err;
       });
     return report;

@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { EntityManager, MikroORM, OptimisticLockError } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../core/actor.js';
 import { AppError } from '../core/app.errors.js';
@@ -154,6 +154,9 @@ export class LocationsService {
     try {
       await em.flush();
     } catch (err) {
+      if (err instanceof OptimisticLockError) {
+        throw new AppError('STALE_VERSION', 'the place was changed meanwhile; reload and retry');
+      }
       if (err instanceof UniqueConstraintViolationException) {
         throw new AppError('CONFLICT', 'there is already a location of this name in that place');
       }

@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { EntityManager, MikroORM, OptimisticLockError } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -171,7 +171,7 @@ export class ThingsService {
     const id = await this.orm.em.fork().transactional(async (em) => {
       const thing = await this.resolve(em, ref);
       await this.moveIn(em, actor, thing, locationId);
-      await em.flush();
+      await flushUnique(em);
       await refreshSearchText(em, 't.id = ?', [thing.id]);
       return thing.id;
     });
@@ -273,6 +273,10 @@ export async function flushUnique(em: EntityManager): Promise<void> {
   try {
     await em.flush();
   } catch (err) {
+    // Someone else saved the thing between our read and our write.
+    if (err instanceof OptimisticLockError) {
+      throw new AppError('STALE_VERSION', 'the thing was changed meanwhile; reload and retry');
+    }
     if (err instanceof UniqueConstraintViolationException) {
       throw new AppError('CONFLICT', 'the short name is already taken', {
         fields: [{ field: 'slug', message: 'already taken' }],

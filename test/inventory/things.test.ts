@@ -111,6 +111,20 @@ describe('things and places', () => {
     expect(history[2]?.by).toMatch(/Hanna|hanna/);
   });
 
+  it('answers 409, never 500, when helpers save the same thing at the same moment', async () => {
+    const thing = await helper.post('/api/things').send({ name: 'Umstrittene Leiter' });
+    const other = await loginAs(t, 'helper');
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        (i % 2 ? helper : other).patch(`/api/things/${thing.body.id}`).send({ description: `Version ${i}` }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+    expect(statuses).toContain(200);
+    await helper.patch(`/api/things/${thing.body.id}`).send({ archived: true });
+  });
+
   it('searches by name, short name, tag, place and owner', async () => {
     await helper.post('/api/things').send({ name: '3D-Drucker Prusa', slug: 'prusa-mk3s', tags: ['3d', 'fablab'] });
     const names = async (query: string) =>
