@@ -38,17 +38,27 @@ export async function processPhoto(input: Buffer, maxEdge: number): Promise<Proc
   if (meta.width * meta.height > MAX_INPUT_PIXELS) {
     throw new NotAnImageError(`this image has more than ${MAX_INPUT_PIXELS / 1_000_000} megapixels`);
   }
-  const pipeline = () =>
-    sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', animated: false }).rotate();
   try {
-    const { data, info } = await pipeline()
+    // Decoded once: the big image is read, turned and shrunk to pixels, and both sizes are encoded
+    // from those (decoding a 12-megapixel JPEG is most of the work).
+    const { data: pixels, info: shrunk } = await sharp(input, {
+      limitInputPixels: MAX_INPUT_PIXELS,
+      failOn: 'error',
+      animated: false,
+    })
+      .rotate()
       .resize({ width: maxEdge, height: maxEdge, fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 82 })
+      .raw()
       .toBuffer({ resolveWithObject: true });
-    const thumbnail = await pipeline()
-      .resize({ width: THUMBNAIL_EDGE, height: THUMBNAIL_EDGE, fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 75 })
-      .toBuffer();
+    const raw = { raw: { width: shrunk.width, height: shrunk.height, channels: shrunk.channels } };
+    const [data, thumbnail] = await Promise.all([
+      sharp(pixels, raw).webp({ quality: 82 }).toBuffer(),
+      sharp(pixels, raw)
+        .resize({ width: THUMBNAIL_EDGE, height: THUMBNAIL_EDGE, fit: 'inside', withoutEnlargement: true })
+        .webp({ quality: 75 })
+        .toBuffer(),
+    ]);
+    const info = { width: shrunk.width, height: shrunk.height };
     return {
       contentType: 'image/webp',
       width: info.width,
