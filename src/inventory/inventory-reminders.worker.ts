@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { LOGGER, RUN_WORKERS } from '../core/tokens.js';
-import { OutboxService } from '../notifications/outbox.service.js';
+import { OutboxService, type MailToSend } from '../notifications/outbox.service.js';
 import { addDays, isoDay } from './ownership.js';
 import { thingUrl } from './thing-view.js';
 
@@ -82,6 +82,17 @@ export class InventoryRemindersWorker implements OnApplicationBootstrap, OnAppli
     });
   }
 
+  // One bad address (it cannot come from the API, but from old data) must not stop every reminder.
+  private tryEnqueue(em: EntityManager, mail: MailToSend): boolean {
+    try {
+      this.outbox.enqueue(em, mail);
+      return true;
+    } catch (err) {
+      this.log.warn({ err, template: mail.template }, 'inventory reminder not queued');
+      return false;
+    }
+  }
+
   private async overdueLoans(em: EntityManager, today: string): Promise<number> {
     const rows = await em.execute<(Recipient & { id: number; thing_id: number; thing_name: string; due_on: string })[]>(
       `select l.id, t.id as thing_id, t.name as thing_name, to_char(l.due_on, 'YYYY-MM-DD') as due_on,
@@ -94,7 +105,7 @@ export class InventoryRemindersWorker implements OnApplicationBootstrap, OnAppli
       [today],
     );
     for (const r of rows) {
-      this.outbox.enqueue(em, {
+      const queued = this.tryEnqueue(em, {
         to: r.private_email ?? '',
         template: 'loan-overdue',
         language: this.outbox.languageFor(r.language),
@@ -106,7 +117,7 @@ export class InventoryRemindersWorker implements OnApplicationBootstrap, OnAppli
         },
         memberId: r.member_id,
       });
-      await em.execute('update loan set reminded_for = due_on where id = ?', [r.id]);
+      if (queued) await em.execute('update loan set reminded_for = due_on where id = ?', [r.id]);
     }
     await em.flush();
     return rows.length;
@@ -127,7 +138,7 @@ export class InventoryRemindersWorker implements OnApplicationBootstrap, OnAppli
       [today],
     );
     for (const r of rows) {
-      this.outbox.enqueue(em, {
+      const queued = this.tryEnqueue(em, {
         to: board,
         template: 'borrowed-thing-due',
         language: this.config.defaultLanguage,
@@ -138,7 +149,7 @@ export class InventoryRemindersWorker implements OnApplicationBootstrap, OnAppli
           thingUrl: thingUrl(this.config.http.publicUrl, r.id),
         },
       });
-      await em.execute('update thing set owner_until_reminded_for = owner_until where id = ?', [r.id]);
+      if (queued) await em.execute('update thing set owner_until_reminded_for = owner_until where id = ?', [r.id]);
     }
     await em.flush();
     return rows.length;
@@ -159,7 +170,7 @@ export class InventoryRemindersWorker implements OnApplicationBootstrap, OnAppli
       [today, until],
     );
     for (const r of rows) {
-      this.outbox.enqueue(em, {
+      const queued = this.tryEnqueue(em, {
         to: r.private_email ?? '',
         template: 'induction-expiring',
         language: this.outbox.languageFor(r.language),
@@ -171,7 +182,7 @@ export class InventoryRemindersWorker implements OnApplicationBootstrap, OnAppli
         },
         memberId: r.member_id,
       });
-      await em.execute('update induction set reminded_for = expires_on where id = ?', [r.id]);
+      if (queued) await em.execute('update induction set reminded_for = expires_on where id = ?', [r.id]);
     }
     await em.flush();
     return rows.length;
