@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module.js';
 import { CoreModule } from './core/core.module.js';
 import { LOGGER, RUN_WORKERS } from './core/tokens.js';
 import { HealthController } from './health/health.controller.js';
+import { InventoryModule } from './inventory/inventory.module.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { MailModule } from './mail/mail.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         NotificationsModule,
         MailModule,
         WebModule,
+        InventoryModule,
       ],
       controllers: [HealthController],
       providers: [

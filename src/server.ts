@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/config.js';
 import { PinoNestLogger } from './core/logger.js';
 import { installMetrics } from './health/metrics.js';
+import { registerPhotoParser } from './inventory/photo-upload.js';
 
 const CSV_LIMIT_BYTES = 20 * 1024 * 1024;
 
@@ -30,6 +31,7 @@ export async function createApp(config: AppConfig, orm: MikroORM, log: Logger): 
       done(null, body);
     },
   );
+  registerPhotoParser(fastify, config.inventory.photoMaxBytes);
   installMetrics(fastify, config.metricsToken, log.child({ component: 'http' }));
   const secure = config.http.publicUrl.startsWith('https:');
   fastify.addHook('onSend', async (req, reply) => {
