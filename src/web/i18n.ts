@@ -57,6 +57,22 @@ const de = {
   'error.mismatch': 'Die beiden Passwörter stimmen nicht überein.',
   'error.rate': 'Zu viele Anfragen von deiner Adresse. Bitte versuch es später noch einmal.',
   'error.summary': 'Bitte prüfe die markierten Felder.',
+  'login.title': 'Anmelden',
+  'login.login': 'Benutzername oder private Mail-Adresse',
+  'login.password': 'Passwort',
+  'login.submit': 'Anmelden',
+  'login.failed':
+    'Anmelden hat nicht geklappt: Benutzername oder Passwort stimmen nicht, oder der Zugang ist nicht aktiv.',
+  'login.forgot': 'Passwort vergessen?',
+  'thing.where': 'Ort',
+  'thing.nowhere': 'ohne Ort',
+  'thing.owner': 'Gehört',
+  'thing.owner.club': 'dem Verein',
+  'thing.lent': 'Ausgeliehen an {name} bis {date}',
+  'thing.available': 'Da und nicht ausgeliehen',
+  'thing.induction': 'Nur nach Einweisung zu benutzen',
+  'thing.tags': 'Schlagworte',
+  'thing.notfound': 'Dieses Ding gibt es nicht (mehr).',
 };
 
 const en: Record<keyof typeof de, string> = {
@@ -94,6 +110,21 @@ const en: Record<keyof typeof de, string> = {
   'error.mismatch': 'The two passwords differ.',
   'error.rate': 'Too many requests from your address. Please try again later.',
   'error.summary': 'Please check the marked fields.',
+  'login.title': 'Log in',
+  'login.login': 'Username or private e-mail address',
+  'login.password': 'Password',
+  'login.submit': 'Log in',
+  'login.failed': 'That did not work: the username or password is wrong, or the account is not active.',
+  'login.forgot': 'Forgot your password?',
+  'thing.where': 'Place',
+  'thing.nowhere': 'no place',
+  'thing.owner': 'Owned by',
+  'thing.owner.club': 'the club',
+  'thing.lent': 'Lent to {name} until {date}',
+  'thing.available': 'Here and not lent',
+  'thing.induction': 'Use only after an induction',
+  'thing.tags': 'Tags',
+  'thing.notfound': 'There is no such thing (any more).',
 };
 
 export type MessageKey = keyof typeof de;
