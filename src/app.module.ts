@@ -8,11 +8,13 @@ import { ConfigModule } from './config/config.module.js';
 import { CoreModule } from './core/core.module.js';
 import { LOGGER, RUN_WORKERS } from './core/tokens.js';
 import { HealthController } from './health/health.controller.js';
+import { InventoryModule } from './inventory/inventory.module.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { MailModule } from './mail/mail.module.js';
 import { MembersModule } from './members/members.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { WebModule } from './web/web.module.js';
 
 // The ORM is made before Nest (the database must be resolved and migrated first) and handed in.
 @Global()
@@ -45,6 +47,8 @@ export class AppModule {
         AuthModule,
         NotificationsModule,
         MailModule,
+        WebModule,
+        InventoryModule,
       ],
       controllers: [HealthController],
       providers: [

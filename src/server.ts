@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/config.js';
 import { PinoNestLogger } from './core/logger.js';
 import { installMetrics } from './health/metrics.js';
+import { registerPhotoParser } from './inventory/photo-upload.js';
 
 const CSV_LIMIT_BYTES = 20 * 1024 * 1024;
 
@@ -30,17 +31,20 @@ export async function createApp(config: AppConfig, orm: MikroORM, log: Logger): 
       done(null, body);
     },
   );
+  registerPhotoParser(fastify, config.inventory.photoMaxBytes);
   installMetrics(fastify, config.metricsToken, log.child({ component: 'http' }));
   const secure = config.http.publicUrl.startsWith('https:');
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('X-Content-Type-Options', 'nosniff');
-    void reply.header('Referrer-Policy', 'same-origin');
+    // A page whose URL carries a key sets its own (no-referrer).
+    if (!reply.hasHeader('Referrer-Policy')) void reply.header('Referrer-Policy', 'same-origin');
     void reply.header('X-Frame-Options', 'DENY');
     // Swagger UI ships inline styles; everything else gets the strict policy.
     if (!req.url.startsWith('/api/docs')) {
       void reply.header(
         'Content-Security-Policy',
-        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        // img-src data: for the icons Pico.css draws (checkboxes, select arrows) as data: URIs.
+        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
       );
     }
     if (secure) void reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');

@@ -10,6 +10,6 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
   imports: [MembersModule, NotificationsModule],
   controllers: [AuthController, PasswordResetController],
   providers: [AuthService, PasswordResetService],
-  exports: [AuthService],
+  exports: [AuthService, PasswordResetService],
 })
 export class AuthModule {}

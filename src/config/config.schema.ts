@@ -97,6 +97,9 @@ export const configSchema = z
           .filter((s) => s !== '' && s !== 'none'),
       )
       .pipe(z.array(z.enum(['member-number', 'periods'], { error: 'list of member-number, periods (or none)' }))),
+    ALLMENDE_PHOTO_MAX_MB: positiveInt.max(100).default(10),
+    ALLMENDE_PHOTO_MAX_EDGE: positiveInt.min(320).max(8000).default(1600),
+    ALLMENDE_INDUCTION_REMINDER_DAYS: positiveInt.max(365).default(14),
   })
   .superRefine((env, ctx) => {
     if (env.ALLMENDE_DATABASE_CA_FILE !== undefined && env.ALLMENDE_DATABASE_TLS !== 'verify') {

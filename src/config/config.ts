@@ -41,6 +41,14 @@ export interface AppConfig {
   };
   // Kept after an exit's erasure (the username always stays, as a tombstone).
   retention: { memberNumber: boolean; periods: boolean };
+  inventory: {
+    // Uploads above this are refused before they are read to the end.
+    photoMaxBytes: number;
+    // The longer edge of a stored photo, in pixels.
+    photoMaxEdge: number;
+    // How many days before an induction runs out its member is reminded.
+    inductionReminderDays: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -123,6 +131,11 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     retention: {
       memberNumber: e.ALLMENDE_RETAIN_AFTER_EXIT.includes('member-number'),
       periods: e.ALLMENDE_RETAIN_AFTER_EXIT.includes('periods'),
+    },
+    inventory: {
+      photoMaxBytes: e.ALLMENDE_PHOTO_MAX_MB * 1024 * 1024,
+      photoMaxEdge: e.ALLMENDE_PHOTO_MAX_EDGE,
+      inductionReminderDays: e.ALLMENDE_INDUCTION_REMINDER_DAYS,
     },
   };
 }

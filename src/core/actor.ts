@@ -10,6 +10,8 @@ export const SCOPES = [
   'members:export',
   'mail:read',
   'mail:write',
+  'inventory:read',
+  'inventory:write',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];

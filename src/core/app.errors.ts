@@ -9,7 +9,8 @@ export type AppErrorCode =
   | 'INVALID_STATE'
   | 'STALE_VERSION'
   // A mailed link (registration, reset, e-mail change) that is used, replaced, expired or wrong.
-  | 'LINK_INVALID';
+  | 'LINK_INVALID'
+  | 'TOO_LARGE';
 
 export interface FieldProblem {
   field: string;

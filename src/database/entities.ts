@@ -15,6 +15,12 @@ import { ProfileField } from '../members/entities/profile-field.entity.js';
 import { Revision } from '../members/entities/revision.entity.js';
 import { UsedUsername } from '../members/entities/used-username.entity.js';
 import { OutboxMail } from '../notifications/entities/outbox-mail.entity.js';
+import { Induction } from '../inventory/entities/induction.entity.js';
+import { Loan } from '../inventory/entities/loan.entity.js';
+import { Location } from '../inventory/entities/location.entity.js';
+import { ThingEvent } from '../inventory/entities/thing-event.entity.js';
+import { ThingPhoto } from '../inventory/entities/thing-photo.entity.js';
+import { Thing } from '../inventory/entities/thing.entity.js';
 
 // Every entity, listed once: the ORM, the migrations and the tests use this list.
 export const entities = [
@@ -35,4 +41,10 @@ export const entities = [
   MailDomain,
   Mailbox,
   MailAlias,
+  Location,
+  Thing,
+  Loan,
+  Induction,
+  ThingPhoto,
+  ThingEvent,
 ];

@@ -11,6 +11,7 @@ const STATUS: Record<AppErrorCode, number> = {
   CONFLICT: 409,
   STALE_VERSION: 409,
   INVALID_STATE: 409,
+  TOO_LARGE: 413,
   RATE_LIMITED: 429,
   LINK_INVALID: 410,
 };

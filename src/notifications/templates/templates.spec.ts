@@ -33,6 +33,24 @@ const SAMPLE: Record<TemplateName, Record<string, string>> = {
     confirmUrl: 'https://allmende.example/confirm?key=SECRETKEY789',
   },
   'email-change-notice': { displayName: 'Rosa Luxemburg', newAddress: 'rosa@new.example' },
+  'loan-overdue': {
+    displayName: 'Rosa Luxemburg',
+    thingName: 'Lötstation Weller',
+    dueOn: '2026-12-07',
+    thingUrl: 'https://allmende.example/things/2342',
+  },
+  'borrowed-thing-due': {
+    displayName: 'Nachbarverein e. V.',
+    thingName: 'Beamer',
+    ownerUntil: '2026-12-07',
+    thingUrl: 'https://allmende.example/things/17',
+  },
+  'induction-expiring': {
+    displayName: 'Rosa Luxemburg',
+    thingName: 'Lasercutter',
+    expiresOn: '2026-12-07',
+    thingUrl: 'https://allmende.example/things/5',
+  },
 };
 
 const cases = TEMPLATE_NAMES.flatMap((name) => (['de', 'en'] as const).map((lang) => [name, lang] as const));
@@ -52,7 +70,8 @@ describe('renderMail', () => {
     expect(mail.html).toContain('Hackspace Kreuzberg');
     // Every value given shows up in the text (the list of addresses item by item).
     for (const [key, value] of Object.entries(SAMPLE[name])) {
-      if (key === 'expiresAt') continue;
+      // Dates and times are written out in the mail's language (see below).
+      if (/^\d{4}-\d{2}-\d{2}/.test(value)) continue;
       for (const part of value.split(', ')) expect(mail.text, `${key} in the text`).toContain(part);
     }
   });
@@ -140,6 +159,13 @@ describe('renderMail', () => {
 
   it('every template names its fields', () => {
     for (const name of TEMPLATE_NAMES) expect(TEMPLATES[name].fields).toContain('displayName');
+  });
+});
+
+describe('formatDay', () => {
+  it('writes a day in the language', () => {
+    expect(renderMail('loan-overdue', 'de', SAMPLE['loan-overdue'], ctx).text).toContain('am 7. Dezember 2026 zurück');
+    expect(renderMail('loan-overdue', 'en', SAMPLE['loan-overdue'], ctx).text).toContain('due back on 7 December 2026');
   });
 });
 

@@ -1,7 +1,10 @@
 import { accountActive } from './account-active.template.js';
 import { boardRegistration } from './board-registration.template.js';
+import { borrowedThingDue } from './borrowed-thing-due.template.js';
 import { emailChangeConfirm } from './email-change-confirm.template.js';
 import { emailChangeNotice } from './email-change-notice.template.js';
+import { inductionExpiring } from './induction-expiring.template.js';
+import { loanOverdue } from './loan-overdue.template.js';
 import { passwordChanged } from './password-changed.template.js';
 import { passwordReset } from './password-reset.template.js';
 import { layout, type Language, type MailTemplate, type RenderContext, type RenderedMail } from './template.util.js';
@@ -17,6 +20,10 @@ export const TEMPLATES = {
   'password-changed': passwordChanged,
   'email-change-confirm': emailChangeConfirm,
   'email-change-notice': emailChangeNotice,
+  // inventory
+  'loan-overdue': loanOverdue,
+  'borrowed-thing-due': borrowedThingDue,
+  'induction-expiring': inductionExpiring,
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATES;

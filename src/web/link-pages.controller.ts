@@ -1,0 +1,272 @@
+import { Body, Controller, Get, Inject, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PasswordResetService } from '../auth/password-reset.service.js';
+import type { AppConfig } from '../config/config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { AppError } from '../core/app.errors.js';
+import { Access } from '../http/access.decorator.js';
+import type { LinkPurpose } from '../members/entities/link-token.entity.js';
+import { EmailChangeService } from '../members/email-change.service.js';
+import { RegistrationService, type RegistrationPreview } from '../members/registration.service.js';
+import type { Language } from '../notifications/templates/templates.js';
+import { pickLanguage, translate } from './i18n.js';
+import { renderPage } from './views.js';
+
+type Form = Record<string, string | undefined>;
+
+// The pages the mailed links open: registration, password reset, address confirmation. Every
+// page works without JavaScript. A GET never changes anything (mail scanners open links); the
+// form's POST does. The key is in the path, so these pages send no Referer and are not cached.
+@ApiExcludeController()
+@Controller()
+export class LinkPagesController {
+  constructor(
+    private readonly registration: RegistrationService,
+    private readonly reset: PasswordResetService,
+    private readonly emailChanges: EmailChangeService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('register/:id/:key')
+  @Access('public')
+  async registerForm(
+    @Param('id', ParseIntPipe) id: number,
+    @Param('key') key: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const lang = this.lang(req);
+    try {
+      const preview = await this.registration.preview(id, key);
+      const values = { namedAddress: true, pseudonymousAddress: false, forwardToPrivate: true };
+      return this.page(
+        reply,
+        200,
+        'register',
+        lang,
+        { preview, values, action: `/register/${id}/${key}` },
+        'register.title',
+      );
+    } catch (err) {
+      return this.failure(reply, lang, err, 'registration');
+    }
+  }
+
+  @Post('register/:id/:key')
+  @Access('public')
+  async register(
+    @Param('id', ParseIntPipe) id: number,
+    @Param('key') key: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const lang = this.lang(req);
+    const values = {
+      namedAddress: body.namedAddress === 'on',
+      pseudonymousAddress: body.pseudonymousAddress === 'on',
+      forwardToPrivate: body.forwardToPrivate === 'on',
+    };
+    let preview: RegistrationPreview;
+    try {
+      preview = await this.registration.preview(id, key);
+    } catch (err) {
+      return this.failure(reply, lang, err, 'registration');
+    }
+    const again = (errors: Record<string, string>) =>
+      this.page(
+        reply,
+        400,
+        'register',
+        lang,
+        { preview, values, errors, action: `/register/${id}/${key}` },
+        'register.title',
+      );
+    const password = body.password ?? '';
+    if (password !== (body.password2 ?? '')) return again({ password: translate(lang, 'error.mismatch') });
+    try {
+      await this.registration.register(id, key, {
+        ...values,
+        forwardToPrivate: values.forwardToPrivate && preview.privateEmail !== null,
+        password: password === '' ? null : password,
+        language: lang,
+      });
+      return this.message(reply, 200, lang, 'register.title', translate(lang, 'register.done'));
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return again(fieldErrors(err));
+      return this.failure(reply, lang, err, 'registration');
+    }
+  }
+
+  @Get('reset')
+  @Access('public')
+  resetRequestForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.page(reply, 200, 'reset-request', this.lang(req), {}, 'reset.title');
+  }
+
+  @Post('reset')
+  @Access('public')
+  async resetRequest(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const lang = this.lang(req);
+    const login = (body.login ?? '').trim().slice(0, 254);
+    if (login === '') return this.page(reply, 400, 'reset-request', lang, {}, 'reset.title');
+    try {
+      await this.reset.request(login, req.ip ?? null);
+      return this.message(reply, 200, lang, 'reset.title', translate(lang, 'reset.sent'));
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'RATE_LIMITED') {
+        void reply.header('Retry-After', String(err.details?.retryAfterSeconds ?? 3600));
+        return this.message(reply, 429, lang, 'reset.title', translate(lang, 'error.rate'));
+      }
+      throw err;
+    }
+  }
+
+  @Get('reset/:id/:key')
+  @Access('public')
+  async resetForm(
+    @Param('id', ParseIntPipe) id: number,
+    @Param('key') key: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const lang = this.lang(req);
+    try {
+      const { username } = await this.reset.check(id, key);
+      return this.page(reply, 200, 'reset-form', lang, { username, action: `/reset/${id}/${key}` }, 'reset.new.title', {
+        username,
+      });
+    } catch (err) {
+      return this.failure(reply, lang, err, 'password-reset');
+    }
+  }
+
+  @Post('reset/:id/:key')
+  @Access('public')
+  async resetConfirm(
+    @Param('id', ParseIntPipe) id: number,
+    @Param('key') key: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const lang = this.lang(req);
+    let username: string;
+    try {
+      ({ username } = await this.reset.check(id, key));
+    } catch (err) {
+      return this.failure(reply, lang, err, 'password-reset');
+    }
+    const again = (errors: Record<string, string>) =>
+      this.page(
+        reply,
+        400,
+        'reset-form',
+        lang,
+        { username, errors, action: `/reset/${id}/${key}` },
+        'reset.new.title',
+        { username },
+      );
+    const password = body.password ?? '';
+    if (password !== (body.password2 ?? '')) return again({ password: translate(lang, 'error.mismatch') });
+    try {
+      await this.reset.confirm(id, key, password);
+      return this.message(reply, 200, lang, 'reset.title', translate(lang, 'reset.done'));
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return again(fieldErrors(err));
+      return this.failure(reply, lang, err, 'password-reset');
+    }
+  }
+
+  @Get('email-change/:id/:key')
+  @Access('public')
+  emailChangeForm(
+    @Param('id', ParseIntPipe) id: number,
+    @Param('key') key: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.page(
+      reply,
+      200,
+      'email-change',
+      this.lang(req),
+      { action: `/email-change/${id}/${key}` },
+      'email.title',
+    );
+  }
+
+  @Post('email-change/:id/:key')
+  @Access('public')
+  async emailChange(
+    @Param('id', ParseIntPipe) id: number,
+    @Param('key') key: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const lang = this.lang(req);
+    try {
+      const { privateEmail } = await this.emailChanges.confirm(id, key);
+      return this.message(reply, 200, lang, 'email.title', translate(lang, 'email.done', { address: privateEmail }));
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'CONFLICT')
+        return this.message(reply, 409, lang, 'email.title', err.message);
+      return this.failure(reply, lang, err, 'email-change');
+    }
+  }
+
+  private lang(req: FastifyRequest): Language {
+    return pickLanguage(null, req.headers['accept-language'], this.config.defaultLanguage);
+  }
+
+  private failure(reply: FastifyReply, lang: Language, err: unknown, purpose: LinkPurpose) {
+    if (err instanceof AppError && err.code === 'LINK_INVALID') {
+      const link = purpose === 'password-reset' ? { href: '/reset', text: translate(lang, 'reset.again') } : undefined;
+      return this.message(reply, 410, lang, 'link.invalid.title', translate(lang, `link.invalid.${purpose}`), link);
+    }
+    throw err;
+  }
+
+  private message(
+    reply: FastifyReply,
+    status: number,
+    lang: Language,
+    title: 'register.title' | 'reset.title' | 'email.title' | 'link.invalid.title',
+    message: string,
+    link?: { href: string; text: string },
+  ) {
+    return this.page(
+      reply,
+      status,
+      'message',
+      lang,
+      { message, link, role: status >= 400 ? 'alert' : undefined },
+      title,
+    );
+  }
+
+  private page(
+    reply: FastifyReply,
+    status: number,
+    view: string,
+    lang: Language,
+    data: Record<string, unknown>,
+    title: Parameters<typeof translate>[1],
+    titleVars?: Record<string, string>,
+  ) {
+    const html = renderPage(view, { ...data, lang, title: translate(lang, title, titleVars) });
+    return reply
+      .status(status)
+      .header('Content-Type', 'text/html; charset=utf-8')
+      .header('Cache-Control', 'no-store')
+      .header('Referrer-Policy', 'no-referrer')
+      .send(html);
+  }
+}
+
+function fieldErrors(err: AppError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of err.details?.fields ?? []) out[f.field] = out[f.field] ? `${out[f.field]}; ${f.message}` : f.message;
+  return out;
+}
