@@ -64,7 +64,15 @@ export async function ensureMailRole(em: EntityManager, name: string, password: 
         password,
       ]);
       if (!row) throw new Error('format() returned nothing');
-      await tx.execute(row.sql);
+      await tx.execute(row.sql).catch((err: unknown) => {
+        // 42501: allmende's own database user may not create or change roles.
+        if ((err as { code?: string }).code === '42501')
+          throw new AppError(
+            'FORBIDDEN',
+            `the database refused (${(err as Error).message.split('\n')[0]}): allmende's database user needs CREATEROLE, or let an administrator run this`,
+          );
+        throw err;
+      });
     }
     return { name, created: existing === undefined };
   });

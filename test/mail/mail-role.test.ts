@@ -93,4 +93,16 @@ describe('allmende mail role', () => {
       /allmende itself connects as|superuser/,
     );
   });
+  it('says what is missing when allmende’s database user may not create roles', async () => {
+    const em = t.orm.em.fork();
+    const weak = `${ROLE}_weak`;
+    await em.execute(`create role ${weak} login password 'd2Vhay1yb2xlLXBhc3N3b3Jk'`);
+    await em.execute(`grant select on mail_virtual_domains to ${weak}`);
+    await expect(
+      em.transactional(async (tx) => {
+        await tx.execute(`set local role ${weak}`);
+        await ensureMailRole(tx, `${ROLE}_other`, FIRST);
+      }),
+    ).rejects.toThrow(/needs CREATEROLE/);
+  });
 });
