@@ -12,6 +12,12 @@ import { ProfileField } from '../members/entities/profile-field.entity.js';
 import { Revision } from '../members/entities/revision.entity.js';
 import { UsedUsername } from '../members/entities/used-username.entity.js';
 import { OutboxMail } from '../notifications/entities/outbox-mail.entity.js';
+import { ListOptIn } from '../mailman-sync/entities/list-opt-in.entity.js';
+import { ListSubscription } from '../mailman-sync/entities/list-subscription.entity.js';
+import { MailingList } from '../mailman-sync/entities/mailing-list.entity.js';
+import { SyncRun } from '../sync/entities/sync-run.entity.js';
+import { SyncTargetState } from '../sync/entities/sync-target-state.entity.js';
+import { WikiAccount } from '../wiki-sync/entities/wiki-account.entity.js';
 
 // Every entity, listed once: the ORM, the migrations and the tests use this list.
 export const entities = [
@@ -29,4 +35,10 @@ export const entities = [
   ApiToken,
   OutboxMail,
   LinkToken,
+  SyncRun,
+  SyncTargetState,
+  MailingList,
+  ListOptIn,
+  ListSubscription,
+  WikiAccount,
 ];
