@@ -12,6 +12,9 @@ import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { MembersModule } from './members/members.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { MailmanSyncModule } from './mailman-sync/mailman-sync.module.js';
+import { SyncModule } from './sync/sync.module.js';
+import { WikiSyncModule } from './wiki-sync/wiki-sync.module.js';
 
 // The ORM is made before Nest (the database must be resolved and migrated first) and handed in.
 @Global()
@@ -32,7 +35,8 @@ class InfrastructureModule {
 
 @Module({})
 export class AppModule {
-  // runWorkers: the server sends the outbox's mails; a CLI command only queues them.
+  // runWorkers: the server sends the outbox's mails and runs the sync triggers; a CLI command
+  // only queues mails and runs a sync when asked.
   static forRoot(config: AppConfig, orm: MikroORM, log: Logger, { runWorkers = true } = {}): DynamicModule {
     return {
       module: AppModule,
@@ -43,6 +47,9 @@ export class AppModule {
         MembersModule,
         AuthModule,
         NotificationsModule,
+        SyncModule,
+        MailmanSyncModule,
+        WikiSyncModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -10,6 +10,7 @@ import { registerMemberCommands } from './members.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerServeCommand } from './serve.command.js';
 import { registerOpenApiCommand } from './openapi.command.js';
+import { registerSyncCommands } from './sync.command.js';
 
 export interface CliEnv {
   config(): AppConfig;
@@ -37,6 +38,7 @@ registerMigrateCommand(program, env);
 registerAdminCommands(program, env);
 registerMemberCommands(program, env);
 registerOpenApiCommand(program, env);
+registerSyncCommands(program, env);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,7 +3,15 @@
 export const ROLES = ['member', 'helper', 'board', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const SCOPES = ['members:read', 'members:write', 'members:import', 'members:export', 'admin'] as const;
+export const SCOPES = [
+  'members:read',
+  'members:write',
+  'members:import',
+  'members:export',
+  'sync:read',
+  'sync:write',
+  'admin',
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface Actor {
