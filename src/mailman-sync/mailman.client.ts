@@ -8,7 +8,7 @@ export interface ListMember {
 }
 
 export interface MailmanClient {
-  // null when the list does not exist.
+  // Lists are named by their posting address (fqdn_listname). null when the list does not exist.
   roster(list: string): Promise<ListMember[] | null>;
   // Subscribes without confirmation, approval or welcome mail; false if already subscribed.
   subscribe(list: string, email: string, displayName: string): Promise<boolean>;
@@ -47,7 +47,7 @@ export class HttpMailmanClient implements MailmanClient {
     for (let page = 1; ; page++) {
       let body: RosterPage;
       try {
-        body = await this.json<RosterPage>('GET', `/lists/${enc(list)}/roster/member?count=${PAGE}&page=${page}`);
+        body = await this.json<RosterPage>('GET', `/lists/${enc(listId(list))}/roster/member?count=${PAGE}&page=${page}`);
       } catch (err) {
         if (err instanceof MailmanError && err.code === 'not_found' && page === 1) return null;
         throw err;
@@ -62,7 +62,7 @@ export class HttpMailmanClient implements MailmanClient {
   async subscribe(list: string, email: string, displayName: string): Promise<boolean> {
     try {
       await this.request('POST', '/members', {
-        list_id: list,
+        list_id: listId(list),
         subscriber: email,
         display_name: displayName,
         pre_verified: true,
@@ -146,6 +146,11 @@ export class HttpMailmanClient implements MailmanClient {
       throw new MailmanError('server_error', `Mailman failed ${where} (${res.status}) ${detail}`, res.status);
     throw new MailmanError('bad_request', `Mailman refused ${where} (${res.status}): ${detail}`, res.status);
   }
+}
+
+// Mailman names a list by its id, the posting address with a dot for the @.
+export function listId(address: string): string {
+  return address.replace('@', '.');
 }
 
 function enc(s: string): string {
