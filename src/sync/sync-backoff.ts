@@ -12,12 +12,13 @@ export function retryDelayMs(consecutiveFailures: number, random: () => number =
 // Pure: the health the status shows, from the target's recorded state.
 export type SyncHealth = 'unknown' | 'ok' | 'degraded' | 'failing';
 
-export function healthOf(state: {
-  lastRunAt: Date | null;
-  failingSince: Date | null;
-  consecutiveFailures: number;
-}): SyncHealth {
+// failing: the target itself fails (unreachable, refused); degraded: it works, but the last run
+// left items undone (see its errors).
+export function healthOf(
+  state: { lastRunAt: Date | null; failingSince: Date | null },
+  lastRun: string | null,
+): SyncHealth {
   if (state.lastRunAt === null) return 'unknown';
   if (state.failingSince !== null) return 'failing';
-  return state.consecutiveFailures > 0 ? 'degraded' : 'ok';
+  return lastRun === 'partial' ? 'degraded' : 'ok';
 }

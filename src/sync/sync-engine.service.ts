@@ -14,6 +14,8 @@ import type { AnySyncTarget, SyncAction, SyncProblem } from './sync.target.js';
 
 // At most this many item errors are stored per run; the count says how many there were.
 const MAX_STORED_ERRORS = 200;
+// A run where some items failed to apply tries them again after this long.
+const PARTIAL_RETRY_MS = 60_000;
 
 export interface PlannedAction {
   kind: string;
@@ -193,15 +195,26 @@ export class SyncEngine {
       `update sync_run set status = ?, ended_at = now(), counts = ?, errors = ?, error = ? where id = ?`,
       [status, JSON.stringify(counts), JSON.stringify(stored), error, runId],
     );
-    if (status === 'ok') {
+    if (status !== 'failed') {
+      // The target answered. Items that failed while applying are tried again in a minute;
+      // refusals found by plan() (a name collision, a missing list) wait for a person and the cron.
+      const retryInMs = errors.some((e) => e.action !== undefined) ? PARTIAL_RETRY_MS : null;
+      const lastError =
+        status === 'partial'
+          ? `${errors.length} item(s) failed; first: ${errors[0]?.item}: ${errors[0]?.message}`
+          : null;
       await em.execute(
-        `insert into sync_target_state (target, last_run_at, last_success_at, consecutive_failures)
-         values (?, now(), now(), 0)
+        `insert into sync_target_state (target, last_run_at, last_success_at, last_error, last_error_at,
+                                        consecutive_failures, next_retry_at)
+         values (?, now(), now(), ?, case when ?::text is null then null else now() end, 0,
+                 now() + make_interval(secs => ?))
          on conflict (target) do update set last_run_at = now(), last_success_at = now(), failing_since = null,
-           consecutive_failures = 0, next_retry_at = null`,
-        [name],
+           consecutive_failures = 0, next_retry_at = excluded.next_retry_at,
+           last_error = coalesce(excluded.last_error, sync_target_state.last_error),
+           last_error_at = coalesce(excluded.last_error_at, sync_target_state.last_error_at)`,
+        [name, lastError, lastError, retryInMs === null ? null : retryInMs / 1000],
       );
-      return null;
+      return retryInMs;
     }
     const [state] = await em.execute<{ consecutive_failures: number }[]>(
       `select consecutive_failures from sync_target_state where target = ?`,
@@ -209,19 +222,14 @@ export class SyncEngine {
     );
     const failures = (state?.consecutive_failures ?? 0) + 1;
     const retryInMs = retryDelayMs(failures);
-    const lastError = error ?? `${errors.length} item(s) failed; first: ${errors[0]?.item}: ${errors[0]?.message}`;
-    // A partial run reached the target: it is degraded (items fail), not failing.
-    const failing = status === 'failed';
     await em.execute(
-      `insert into sync_target_state (target, last_run_at, last_success_at, last_error, last_error_at, failing_since,
+      `insert into sync_target_state (target, last_run_at, last_error, last_error_at, failing_since,
                                       consecutive_failures, next_retry_at)
-       values (?, now(), ${failing ? 'null' : 'now()'}, ?, now(), ${failing ? 'now()' : 'null'}, ?, now() + make_interval(secs => ?))
-       on conflict (target) do update set last_run_at = now(),
-         last_success_at = ${failing ? 'sync_target_state.last_success_at' : 'now()'},
-         last_error = excluded.last_error, last_error_at = now(),
-         failing_since = ${failing ? 'coalesce(sync_target_state.failing_since, now())' : 'null'},
+       values (?, now(), ?, now(), now(), ?, now() + make_interval(secs => ?))
+       on conflict (target) do update set last_run_at = now(), last_error = excluded.last_error, last_error_at = now(),
+         failing_since = coalesce(sync_target_state.failing_since, now()),
          consecutive_failures = excluded.consecutive_failures, next_retry_at = excluded.next_retry_at`,
-      [name, lastError, failures, retryInMs / 1000],
+      [name, error, failures, retryInMs / 1000],
     );
     return retryInMs;
   }

@@ -37,7 +37,12 @@ export class SyncStatusService {
     return Promise.all(
       targets.map(async (t) => {
         const s = byName.get(t.name);
-        const [lastRun] = await em.find(SyncRun, { target: t.name }, { orderBy: { id: 'desc' }, limit: 1 });
+        // The last finished run (a running one has no outcome yet).
+        const [lastRun] = await em.find(
+          SyncRun,
+          { target: t.name, status: { $ne: 'running' } },
+          { orderBy: { id: 'desc' }, limit: 1 },
+        );
         const state = {
           lastRunAt: s?.lastRunAt ?? null,
           failingSince: s?.failingSince ?? null,
@@ -47,7 +52,7 @@ export class SyncStatusService {
           target: t.name,
           description: t.description,
           cron: t.cron,
-          health: healthOf(state),
+          health: healthOf(state, lastRun?.status ?? null),
           ...state,
           lastSuccessAt: s?.lastSuccessAt ?? null,
           lastError: s?.lastError ?? null,

@@ -34,6 +34,7 @@ export declare class MediaWikiLab {
   readonly databaseUrl: string;
   readonly dbName: string;
   static create(extraSettings?: string): Promise<MediaWikiLab>;
+  createUser(name: string, password: string): void;
   sql(statements: string, database?: string): string;
   startDatabase(): Promise<void>;
   stopDatabase(): Promise<void>;

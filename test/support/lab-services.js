@@ -14,7 +14,7 @@ export const MEDIAWIKI_PROGRAMS = [
   '/usr/bin/mariadb-install-db',
   '/usr/bin/mariadb',
   '/usr/bin/php',
-  '/usr/share/mediawiki/maintenance/install.php',
+  // mediawiki itself has no program of its own: php runs it.
 ];
 
 export function freePort() {
@@ -274,6 +274,14 @@ export class MediaWikiLab {
     execFileSync('chmod', ['0644', lab.localSettings]);
     await lab.startWeb();
     return lab;
+  }
+
+  // A user made the wiki's own way (not by allmende).
+  createUser(name, password) {
+    execFileSync('php', ['maintenance/createAndPromote.php', '--conf', this.localSettings, name, password], {
+      cwd: '/usr/share/mediawiki',
+      stdio: 'pipe',
+    });
   }
 
   sql(statements, database = '') {
