@@ -9,6 +9,8 @@ export class FakeMailmanClient implements MailmanClient {
   down = false;
   readonly failFor = new Set<string>();
   calls = 0;
+  // Makes every read wait, to hold a run open (lock tests).
+  delayMs = 0;
   private nextId = 1;
 
   createList(list: string, members: { email: string; displayName?: string }[] = []): void {
@@ -21,12 +23,11 @@ export class FakeMailmanClient implements MailmanClient {
     return [...(this.lists.get(list)?.keys() ?? [])].sort();
   }
 
-  roster(list: string): Promise<ListMember[] | null> {
+  async roster(list: string): Promise<ListMember[] | null> {
+    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
     this.check();
     const roster = this.lists.get(list);
-    return Promise.resolve(
-      roster ? [...roster.values()].map((m) => ({ ...m, displayName: this.names.get(m.email) ?? '' })) : null,
-    );
+    return roster ? [...roster.values()].map((m) => ({ ...m, displayName: this.names.get(m.email) ?? '' })) : null;
   }
 
   subscribe(list: string, email: string, displayName: string): Promise<boolean> {

@@ -47,7 +47,10 @@ export class HttpMailmanClient implements MailmanClient {
     for (let page = 1; ; page++) {
       let body: RosterPage;
       try {
-        body = await this.json<RosterPage>('GET', `/lists/${enc(listId(list))}/roster/member?count=${PAGE}&page=${page}`);
+        body = await this.json<RosterPage>(
+          'GET',
+          `/lists/${enc(listId(list))}/roster/member?count=${PAGE}&page=${page}`,
+        );
       } catch (err) {
         if (err instanceof MailmanError && err.code === 'not_found' && page === 1) return null;
         throw err;

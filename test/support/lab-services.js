@@ -3,9 +3,19 @@
 // by the program's Debian user, stopped by PID (see /work/shared/LAB.md). Plain JavaScript (types
 // in lab-services.d.ts) so that bench/sync.bench.js can import it without a build.
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  appendFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { URLSearchParams } from 'node:url';
 import { join } from 'node:path';
 
 export const MAILMAN_PROGRAMS = ['/usr/bin/mailman', '/usr/lib/mailman3/bin/master', '/usr/sbin/runuser'];
@@ -71,7 +81,11 @@ async function waitFor(what, check, timeoutMs, log) {
 // Runs a program as a Debian user, output to a log; resolves with the exit code.
 function runAs(user, cmd, log, opts = {}) {
   const fd = openSync(log, 'a');
-  const child = spawn('runuser', ['-u', user, '--', ...cmd], { stdio: ['ignore', fd, fd], cwd: opts.cwd, env: { ...process.env, ...opts.env } });
+  const child = spawn('runuser', ['-u', user, '--', ...cmd], {
+    stdio: ['ignore', fd, fd],
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+  });
   closeSync(fd);
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }
@@ -145,7 +159,12 @@ smtp_port: 9
   async start() {
     const code = await runAs('list', ['mailman', '-C', this.config, 'start'], this.log);
     if (code !== 0) throw new Error(`mailman start exited with ${code}:\n${tail(this.log)}`);
-    await waitFor('Mailman REST', async () => (await this.rest('GET', '/system/versions')).status === 200, 60_000, this.log);
+    await waitFor(
+      'Mailman REST',
+      async () => (await this.rest('GET', '/system/versions')).status === 200,
+      60_000,
+      this.log,
+    );
     this.pid = Number(readFileSync(join(this.dir, 'var', 'master.pid'), 'utf8').trim());
   }
 
@@ -185,7 +204,7 @@ smtp_port: 9
       signal: AbortSignal.timeout(10_000),
     });
     const text = await res.text();
-    let json = null;
+    let json;
     try {
       json = text ? JSON.parse(text) : null;
     } catch {
@@ -245,7 +264,11 @@ export class MediaWikiLab {
     execFileSync('chmod', ['0711', dir]);
     execFileSync('chown', ['root:root', join(dir, 'conf')]);
     execFileSync('chmod', ['0755', join(dir, 'conf')]);
-    const code = await runAs('mysql', ['mariadb-install-db', `--datadir=${dir}/data`, '--auth-root-authentication-method=socket', '--skip-test-db'], lab.log);
+    const code = await runAs(
+      'mysql',
+      ['mariadb-install-db', `--datadir=${dir}/data`, '--auth-root-authentication-method=socket', '--skip-test-db'],
+      lab.log,
+    );
     if (code !== 0) throw new Error(`mariadb-install-db exited with ${code}:\n${tail(lab.log)}`);
     await lab.startDatabase();
     lab.sql(
@@ -285,22 +308,50 @@ export class MediaWikiLab {
   }
 
   sql(statements, database = '') {
-    return execFileSync('mariadb', ['-S', this.socket, '-u', 'root', '--batch', '--skip-column-names', ...(database ? [database] : []), '-e', statements], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    return execFileSync(
+      'mariadb',
+      [
+        '-S',
+        this.socket,
+        '-u',
+        'root',
+        '--batch',
+        '--skip-column-names',
+        ...(database ? [database] : []),
+        '-e',
+        statements,
+      ],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
   }
 
   async startDatabase() {
     this.mariadbPid = spawnAs(
       'mysql',
-      ['mariadbd', `--datadir=${this.dir}/data`, `--socket=${this.socket}`, `--port=${this.dbPort}`, '--bind-address=127.0.0.1', `--pid-file=${this.dir}/mariadb.pid`, '--skip-log-bin', '--innodb-buffer-pool-size=64M'],
+      [
+        'mariadbd',
+        `--datadir=${this.dir}/data`,
+        `--socket=${this.socket}`,
+        `--port=${this.dbPort}`,
+        '--bind-address=127.0.0.1',
+        `--pid-file=${this.dir}/mariadb.pid`,
+        '--skip-log-bin',
+        '--innodb-buffer-pool-size=64M',
+      ],
       this.log,
     );
-    await waitFor('MariaDB', async () => {
-      this.sql('select 1');
-      return true;
-    }, 60_000, this.log);
+    await waitFor(
+      'MariaDB',
+      async () => {
+        this.sql('select 1');
+        return true;
+      },
+      60_000,
+      this.log,
+    );
   }
 
   async stopDatabase() {
@@ -314,11 +365,21 @@ export class MediaWikiLab {
   }
 
   async startWeb() {
-    this.phpPid = spawnAs('www-data', ['php', '-S', `127.0.0.1:${this.httpPort}`, '-t', '/usr/share/mediawiki'], join(this.dir, 'php.log'), {
-      cwd: '/usr/share/mediawiki',
-      env: { MW_CONFIG_FILE: this.localSettings },
-    });
-    await waitFor('php -S', async () => (await fetch(`${this.url}/api.php?action=query&meta=siteinfo&format=json`)).ok, 30_000, join(this.dir, 'php.log'));
+    this.phpPid = spawnAs(
+      'www-data',
+      ['php', '-S', `127.0.0.1:${this.httpPort}`, '-t', '/usr/share/mediawiki'],
+      join(this.dir, 'php.log'),
+      {
+        cwd: '/usr/share/mediawiki',
+        env: { MW_CONFIG_FILE: this.localSettings },
+      },
+    );
+    await waitFor(
+      'php -S',
+      async () => (await fetch(`${this.url}/api.php?action=query&meta=siteinfo&format=json`)).ok,
+      30_000,
+      join(this.dir, 'php.log'),
+    );
   }
 
   async destroy() {
@@ -334,20 +395,35 @@ export class MediaWikiLab {
       const set = res.headers.getSetCookie();
       if (set.length > 0) cookies = [cookies, ...set.map((c) => c.split(';')[0])].filter(Boolean).join('; ');
     };
-    const t = await fetch(`${this.url}/api.php?action=query&meta=tokens&type=login&format=json`, { headers: { cookie: cookies } });
+    const t = await fetch(`${this.url}/api.php?action=query&meta=tokens&type=login&format=json`, {
+      headers: { cookie: cookies },
+    });
     remember(t);
     const token = (await t.json()).query.tokens.logintoken;
-    const body = new URLSearchParams({ action: 'clientlogin', username, password, logintoken: token, loginreturnurl: this.url, format: 'json' });
+    const body = new URLSearchParams({
+      action: 'clientlogin',
+      username,
+      password,
+      logintoken: token,
+      loginreturnurl: this.url,
+      format: 'json',
+    });
     const res = await fetch(`${this.url}/api.php`, { method: 'POST', body, headers: { cookie: cookies } });
     const json = await res.json();
     return json.clientlogin ?? json;
   }
 
   user(name) {
-    const out = this.sql(`select user_id, user_password, hex(user_token), user_real_name, user_email from user where user_name = '${name.replace(/'/g, "''")}'`, this.dbName).replace(/\n$/, '');
+    const out = this.sql(
+      `select user_id, user_password, hex(user_token), user_real_name, user_email from user where user_name = '${name.replace(/'/g, "''")}'`,
+      this.dbName,
+    ).replace(/\n$/, '');
     if (!out) return null;
     const [id, password, token, realName, email] = out.split('\t');
-    const groups = this.sql(`select ug_group from user_groups where ug_user = ${Number(id)}`, this.dbName).trim().split('\n').filter(Boolean);
+    const groups = this.sql(`select ug_group from user_groups where ug_user = ${Number(id)}`, this.dbName)
+      .trim()
+      .split('\n')
+      .filter(Boolean);
     const blocks = Number(this.sql(`select count(*) from ipblocks where ipb_user = ${Number(id)}`, this.dbName).trim());
     return { id: Number(id), password, token, realName, email, groups, blocked: blocks > 0 };
   }

@@ -37,7 +37,12 @@ describeLab('mailman', MAILMAN_PROGRAMS, () => {
     active.push({ id: board.member.id, email: 'vorstand.eins@example.net' });
     for (const n of [1, 2, 3]) {
       const email = `mitglied${n}@example.net`;
-      const m = await makeMember(t, { privateEmail: email, state: 'active', firstName: `Anna${n}`, lastName: 'Muster' });
+      const m = await makeMember(t, {
+        privateEmail: email,
+        state: 'active',
+        firstName: `Anna${n}`,
+        lastName: 'Muster',
+      });
       active.push({ id: m.id, email });
     }
     await makeMember(t, { privateEmail: 'noch.nicht@example.net' }); // invited: on no list
@@ -66,7 +71,10 @@ describeLab('mailman', MAILMAN_PROGRAMS, () => {
       expect((await board.post('/api/lists').send(body)).status).toBe(201);
     }
     // Configuring the lists is a change: the trigger runs the target without being asked.
-    await until('the rosters follow', async () => (await lab.emails('intern@example.org')).length === active.length + 1);
+    await until(
+      'the rosters follow',
+      async () => (await lab.emails('intern@example.org')).length === active.length + 1,
+    );
     await t.app.get(SyncWorker).idle();
     const plan = await board.get('/api/sync/mailman/plan');
     expect(plan.status).toBe(200);
@@ -99,7 +107,10 @@ describeLab('mailman', MAILMAN_PROGRAMS, () => {
   it('a suspended member leaves the lists; the hand-added guest stays', async () => {
     const m = active[2];
     expect((await board.post(`/api/members/${m?.id}/state`).send({ state: 'suspended' })).status).toBe(200);
-    await until('suspended member unsubscribed', async () => !(await lab.emails('intern@example.org')).includes(m?.email ?? ''));
+    await until(
+      'suspended member unsubscribed',
+      async () => !(await lab.emails('intern@example.org')).includes(m?.email ?? ''),
+    );
     expect(await lab.emails('intern@example.org')).toContain('gast@example.com');
   });
 
@@ -118,8 +129,11 @@ describeLab('mailman', MAILMAN_PROGRAMS, () => {
 
     await lab.start();
     // Nobody asks for a run: the retry with backoff brings the change over.
-    await until('the member added while Mailman was down is subscribed', async () =>
-      (await lab.emails('intern@example.org')).includes('spaet@example.net'), 60_000);
+    await until(
+      'the member added while Mailman was down is subscribed',
+      async () => (await lab.emails('intern@example.org')).includes('spaet@example.net'),
+      60_000,
+    );
     await until('the target is healthy again', async () => {
       const s = await board.get('/api/sync');
       return s.body.find((x: { target: string }) => x.target === 'mailman')?.failingSince === null;

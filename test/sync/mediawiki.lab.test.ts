@@ -25,7 +25,9 @@ describeLab('mediawiki', MEDIAWIKI_PROGRAMS, () => {
   }
 
   async function hashOf(id: number): Promise<string> {
-    const [row] = await t.orm.em.fork().execute<{ password_hash: string }[]>('select password_hash from member where id = ?', [id]);
+    const [row] = await t.orm.em
+      .fork()
+      .execute<{ password_hash: string }[]>('select password_hash from member where id = ?', [id]);
     return row?.password_hash ?? '';
   }
 
@@ -39,7 +41,13 @@ describeLab('mediawiki', MEDIAWIKI_PROGRAMS, () => {
   beforeAll(async () => {
     const settings = wikiLocalSettings({
       clubName: 'Labverein',
-      wiki: { databaseUrl: '', tablePrefix: '', groups: [['board', 'sysop']], userName: 'display_name', cron: '* * * * *' },
+      wiki: {
+        databaseUrl: '',
+        tablePrefix: '',
+        groups: [['board', 'sysop']],
+        userName: 'display_name',
+        cron: '* * * * *',
+      },
     });
     wiki = await MediaWikiLab.create(settings);
     wiki.createUser('Rosa Luxemburg', 'the wiki admins own password 123');
@@ -77,7 +85,10 @@ describeLab('mediawiki', MEDIAWIKI_PROGRAMS, () => {
   it('after a password change the new password works and the old one does not', async () => {
     const before = wiki.user('Karl Liebknecht');
     await setPassword(karl.id, 'ein ganz neues langes Passwort');
-    await until('the new hash reached the wiki', async () => wiki.user('Karl Liebknecht')?.password === `:argon2:${await hashOf(karl.id)}`);
+    await until(
+      'the new hash reached the wiki',
+      async () => wiki.user('Karl Liebknecht')?.password === `:argon2:${await hashOf(karl.id)}`,
+    );
     expect(wiki.user('Karl Liebknecht')?.token).not.toBe(before?.token);
     expect((await wiki.clientLogin('Karl Liebknecht', 'ein ganz neues langes Passwort')).status).toBe('PASS');
     expect((await wiki.clientLogin('Karl Liebknecht', PASSWORD)).status).toBe('FAIL');
@@ -119,10 +130,12 @@ describeLab('mediawiki', MEDIAWIKI_PROGRAMS, () => {
     expect(run.body.status).toBe('failed');
     expect(run.body.error).toMatch(/wiki database unreachable/);
     await wiki.startDatabase();
-    await until('August has a wiki user', () => wiki.user('August Bebel') !== null, 60_000).catch(async (err: unknown) => {
-      console.log(JSON.stringify((await board.get('/api/sync/mediawiki/runs?limit=10')).body, null, 1));
-      throw err;
-    });
+    await until('August has a wiki user', () => wiki.user('August Bebel') !== null, 60_000).catch(
+      async (err: unknown) => {
+        console.log(JSON.stringify((await board.get('/api/sync/mediawiki/runs?limit=10')).body, null, 1));
+        throw err;
+      },
+    );
     expect((await wiki.clientLogin('August Bebel', PASSWORD)).status).toBe('PASS');
     expect(m.id).toBeGreaterThan(0);
   }, 90_000);
