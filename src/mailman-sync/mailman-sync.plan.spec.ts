@@ -13,8 +13,10 @@ function on(...members: [string, string?][]): ListMember[] {
   return members.map(([email, displayName], i) => ({ email, displayName: displayName ?? '', memberId: `mm${i}` }));
 }
 
-function kinds(desired: DesiredList[], actual: MailmanActual): string[] {
-  return planMailman({ lists: desired, problems: [] }, actual).actions.map((a) => `${a.kind} ${a.item}`);
+function kinds(desired: DesiredList[], rosters: MailmanActual['rosters'], fromCache = false): string[] {
+  return planMailman({ lists: desired, problems: [] }, { rosters, fromCache }).actions.map(
+    (a) => `${a.kind} ${a.item}`,
+  );
 }
 
 describe('planMailman', () => {
@@ -86,10 +88,13 @@ describe('planMailman', () => {
     const missing = list({ id: 8, address: 'gibtsnicht@example.org' });
     const plan = planMailman(
       { lists: [missing, list()], problems: [] },
-      new Map([
-        ['intern@example.org', []],
-        ['gibtsnicht@example.org', null],
-      ]),
+      {
+        rosters: new Map([
+          ['intern@example.org', []],
+          ['gibtsnicht@example.org', null],
+        ]),
+        fromCache: false,
+      },
     );
     expect(plan.problems).toEqual([
       { item: 'gibtsnicht@example.org', message: expect.stringContaining('does not exist in Mailman') },
@@ -103,9 +108,16 @@ describe('planMailman', () => {
   it('a roster that could not be read is reported and planned for no further', () => {
     const plan = planMailman(
       { lists: [list()], problems: [] },
-      new Map([['intern@example.org', { error: 'HTTP 500' }]]),
+      { rosters: new Map([['intern@example.org', { error: 'HTTP 500' }]]), fromCache: false },
     );
     expect(plan.actions).toEqual([]);
     expect(plan.problems[0]?.message).toContain('HTTP 500');
+  });
+
+  it('from a cached roster, an address gone from it is unsubscribed by address rather than forgotten', () => {
+    const l = list({ subscribers: [anna], managed: ['anna@example.org', 'bert@example.org'] });
+    expect(kinds([l], new Map([[l.address, on(['anna@example.org', 'Anna A'])]]), true)).toEqual([
+      'unsubscribe intern@example.org: bert@example.org',
+    ]);
   });
 });

@@ -25,7 +25,12 @@ export interface MailmanDesired {
 }
 
 // Per list address: its roster, null when Mailman has no such list, or the error reading it.
-export type MailmanActual = Map<string, ListMember[] | null | { error: string }>;
+// fromCache: the rosters are what this instance last read and changed, not read afresh (a run
+// on a change): another instance's or a person's changes may be missing from them.
+export interface MailmanActual {
+  rosters: Map<string, ListMember[] | null | { error: string }>;
+  fromCache: boolean;
+}
 
 export type MailmanAction =
   | {
@@ -48,7 +53,7 @@ export function planMailman(desired: MailmanDesired, actual: MailmanActual): Syn
   const actions: MailmanAction[] = [];
   const problems: SyncProblem[] = [...desired.problems];
   for (const list of desired.lists) {
-    const roster = actual.get(list.address);
+    const roster = actual.rosters.get(list.address);
     if (roster === undefined || roster === null) {
       problems.push({ item: list.address, message: `list ${list.address} does not exist in Mailman; create it there` });
       continue;
@@ -103,7 +108,20 @@ export function planMailman(desired: MailmanDesired, actual: MailmanActual): Syn
     }
     for (const email of managed) {
       if (!onList.has(email) && !want.has(email)) {
-        actions.push({ kind: 'forget', item: item(email), listId: list.id, list: list.address, email });
+        // A cached roster may just not know the address yet: unsubscribe by address instead
+        // (a no-op if it is gone), rather than forget one that is still there.
+        if (actual.fromCache) {
+          actions.push({
+            kind: 'unsubscribe',
+            item: item(email),
+            listId: list.id,
+            list: list.address,
+            email,
+            mailmanMemberId: '',
+          });
+        } else {
+          actions.push({ kind: 'forget', item: item(email), listId: list.id, list: list.address, email });
+        }
       }
     }
   }

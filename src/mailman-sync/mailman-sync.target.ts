@@ -3,7 +3,8 @@ import type { AppConfig } from '../config/config.js';
 import { memberAddresses } from '../members/member-addresses.js';
 import type { SyncPlan, SyncProblem, SyncTarget } from '../sync/sync.target.js';
 import type { ListSource, ListAddress } from './entities/mailing-list.entity.js';
-import type { MailmanClient } from './mailman.client.js';
+import type { ListMember, MailmanClient } from './mailman.client.js';
+import type { SyncTrigger } from '../sync/entities/sync-run.entity.js';
 import {
   describeMailmanAction,
   planMailman,
@@ -13,6 +14,9 @@ import {
   type MailmanDesired,
 } from './mailman-sync.plan.js';
 import { MailmanError } from './mailman-sync.errors.js';
+
+// How old a cached roster may be for a run on a change; the cron's full run reads afresh anyway.
+const ROSTER_CACHE_MS = 10 * 60_000;
 
 interface MemberRow {
   id: number;
@@ -43,6 +47,8 @@ export class MailmanSyncTarget implements SyncTarget<MailmanDesired, MailmanActu
   readonly cron: string;
   // Mailman's REST server handles a few requests at once; more only queue there.
   readonly concurrency = 4;
+  // The rosters as last read and changed by this instance (see actual()).
+  private readonly cache = new Map<string, { at: number; members: Map<string, ListMember> }>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -127,18 +133,33 @@ export class MailmanSyncTarget implements SyncTarget<MailmanDesired, MailmanActu
     return { lists: out, problems };
   }
 
-  async actual(desired: MailmanDesired): Promise<MailmanActual> {
-    const actual: MailmanActual = new Map();
+  // Reading a roster costs Mailman ~0.3 s per 1,000 members, so a run for a change (which must
+  // land within seconds) starts from the rosters this instance read and changed last, if they are
+  // fresh enough. What that misses (another instance's or a person's change) is harmless for the
+  // actions (subscribe and unsubscribe are idempotent) and the next full run catches it.
+  async actual(desired: MailmanDesired, run: { trigger: SyncTrigger }): Promise<MailmanActual> {
+    const rosters: MailmanActual['rosters'] = new Map();
+    const fresh = Date.now() - ROSTER_CACHE_MS;
+    const cached = run.trigger === 'change' && desired.lists.every((l) => (this.cache.get(l.address)?.at ?? 0) > fresh);
     for (const list of desired.lists) {
+      const hit = cached ? this.cache.get(list.address) : undefined;
+      if (hit) {
+        rosters.set(list.address, [...hit.members.values()]);
+        continue;
+      }
       try {
-        actual.set(list.address, await this.client.roster(list.address));
+        const roster = await this.client.roster(list.address);
+        rosters.set(list.address, roster);
+        if (roster) this.cache.set(list.address, { at: Date.now(), members: new Map(roster.map((m) => [m.email, m])) });
+        else this.cache.delete(list.address);
       } catch (err) {
+        this.cache.delete(list.address);
         // Mailman down or refusing us: the whole run fails. Anything else concerns this list.
         if (this.isTargetDown(err)) throw err;
-        actual.set(list.address, { error: err instanceof Error ? err.message : String(err) });
+        rosters.set(list.address, { error: err instanceof Error ? err.message : String(err) });
       }
     }
-    return actual;
+    return { rosters, fromCache: cached };
   }
 
   plan(desired: MailmanDesired, actual: MailmanActual): SyncPlan<MailmanAction> {
@@ -148,15 +169,20 @@ export class MailmanSyncTarget implements SyncTarget<MailmanDesired, MailmanActu
   async apply(a: MailmanAction): Promise<void> {
     const em = this.orm.em.fork();
     switch (a.kind) {
-      case 'subscribe':
-        await this.client.subscribe(a.list, a.email, a.displayName);
+      case 'subscribe': {
+        const id = await this.client.subscribe(a.list, a.email, a.displayName);
+        this.cache
+          .get(a.list)
+          ?.members.set(a.email, { email: a.email, displayName: a.displayName, memberId: id ?? '' });
         await this.remember(a.listId, a.email, a.memberId);
         return;
+      }
       case 'adopt':
         await this.remember(a.listId, a.email, a.memberId);
         return;
       case 'unsubscribe':
-        await this.client.unsubscribe(a.mailmanMemberId);
+        await this.client.unsubscribe(a.list, a.email, a.mailmanMemberId || undefined);
+        this.cache.get(a.list)?.members.delete(a.email);
         await em.execute(`delete from mailing_list_subscription where list_id = ? and email = ?`, [a.listId, a.email]);
         return;
       case 'forget':
@@ -164,6 +190,10 @@ export class MailmanSyncTarget implements SyncTarget<MailmanDesired, MailmanActu
         return;
       case 'rename':
         await this.client.setDisplayName(a.email, a.displayName);
+        for (const c of this.cache.values()) {
+          const m = c.members.get(a.email);
+          if (m) m.displayName = a.displayName;
+        }
         return;
     }
   }

@@ -30,20 +30,20 @@ export class FakeMailmanClient implements MailmanClient {
     return roster ? [...roster.values()].map((m) => ({ ...m, displayName: this.names.get(m.email) ?? '' })) : null;
   }
 
-  subscribe(list: string, email: string, displayName: string): Promise<boolean> {
+  subscribe(list: string, email: string, displayName: string): Promise<string | null> {
     this.check(email);
     const roster = this.lists.get(list);
     if (!roster) return Promise.reject(new MailmanError('bad_request', 'No such list', 400));
-    if (roster.has(email)) return Promise.resolve(false);
-    roster.set(email, this.member(email, displayName));
-    return Promise.resolve(true);
+    if (roster.has(email)) return Promise.resolve(null);
+    const m = this.member(email, displayName);
+    roster.set(email, m);
+    return Promise.resolve(m.memberId);
   }
 
-  unsubscribe(memberId: string): Promise<void> {
+  unsubscribe(list: string, email: string, memberId?: string): Promise<void> {
     this.check();
-    for (const roster of this.lists.values()) {
-      for (const [email, m] of roster) if (m.memberId === memberId) roster.delete(email);
-    }
+    const roster = this.lists.get(list);
+    for (const [e, m] of roster ?? []) if (m.memberId === memberId || (!memberId && e === email)) roster?.delete(e);
     return Promise.resolve();
   }
 

@@ -10,9 +10,11 @@ export interface ListMember {
 export interface MailmanClient {
   // Lists are named by their posting address (fqdn_listname). null when the list does not exist.
   roster(list: string): Promise<ListMember[] | null>;
-  // Subscribes without confirmation, approval or welcome mail; false if already subscribed.
-  subscribe(list: string, email: string, displayName: string): Promise<boolean>;
-  unsubscribe(memberId: string): Promise<void>;
+  // Subscribes without confirmation, approval or welcome mail. Returns Mailman's member id, or
+  // null if the address was subscribed already.
+  subscribe(list: string, email: string, displayName: string): Promise<string | null>;
+  // By Mailman's member id, or by address when the id is not known; gone already is fine.
+  unsubscribe(list: string, email: string, memberId?: string): Promise<void>;
   // Mailman keeps the display name on the address, so it changes on every list at once.
   setDisplayName(email: string, displayName: string): Promise<void>;
 }
@@ -29,7 +31,7 @@ interface RosterPage {
   total_size: number;
 }
 
-const PAGE = 500;
+const PAGE = 1000;
 
 // Mailman 3 core's REST API 3.1 with plain fetch. One bounded retry for reads on a reset
 // connection or a 502/503 (a restarting Mailman); writes are not retried here (the next run is).
@@ -62,9 +64,9 @@ export class HttpMailmanClient implements MailmanClient {
     }
   }
 
-  async subscribe(list: string, email: string, displayName: string): Promise<boolean> {
+  async subscribe(list: string, email: string, displayName: string): Promise<string | null> {
     try {
-      await this.request('POST', '/members', {
+      const res = await this.request('POST', '/members', {
         list_id: listId(list),
         subscriber: email,
         display_name: displayName,
@@ -73,16 +75,22 @@ export class HttpMailmanClient implements MailmanClient {
         pre_approved: true,
         send_welcome_message: false,
       });
-      return true;
+      // 201 with Location: …/3.1/members/<id>
+      return res.headers.get('location')?.split('/').pop() ?? '';
     } catch (err) {
-      if (err instanceof MailmanError && err.code === 'conflict') return false;
+      if (err instanceof MailmanError && err.code === 'conflict') return null;
       throw err;
     }
   }
 
-  async unsubscribe(memberId: string): Promise<void> {
+  async unsubscribe(list: string, email: string, memberId?: string): Promise<void> {
     try {
-      await this.request('DELETE', `/members/${enc(memberId)}`);
+      let id = memberId;
+      if (!id) {
+        const m = await this.json<{ member_id: string }>('GET', `/lists/${enc(listId(list))}/member/${enc(email)}`);
+        id = m.member_id;
+      }
+      await this.request('DELETE', `/members/${enc(id)}`);
     } catch (err) {
       if (err instanceof MailmanError && err.code === 'not_found') return; // gone already
       throw err;

@@ -71,7 +71,7 @@ export class SyncEngine {
   async plan(name: string): Promise<DryRun> {
     const target = this.registry.get(name);
     const desired = await target.desired();
-    const actual = await target.actual(desired);
+    const actual = await target.actual(desired, { trigger: 'manual' });
     const plan = target.plan(desired, actual);
     return {
       target: name,
@@ -116,7 +116,7 @@ export class SyncEngine {
     let error: string | null;
     try {
       const desired = await target.desired();
-      const actual = await target.actual(desired);
+      const actual = await target.actual(desired, { trigger });
       const plan = target.plan(desired, actual);
       for (const p of plan.problems) errors.push({ item: p.item, message: p.message });
       error = await this.applyAll(target, plan.actions, counts, errors);

@@ -1,3 +1,5 @@
+import type { SyncTrigger } from './entities/sync-run.entity.js';
+
 // What every sync target implements. The engine reads desired (our database) and actual (the
 // target, through its client), asks the pure plan() for actions and applies them one by one.
 
@@ -29,8 +31,10 @@ export interface SyncTarget<D = unknown, S = unknown, A extends SyncAction = Syn
   // Actions applied side by side (1 = one after another).
   readonly concurrency: number;
   desired(): Promise<D>;
-  // May use desired to read only what matters (the configured lists, the members' names).
-  actual(desired: D): Promise<S>;
+  // May use desired to read only what matters (the configured lists, the members' names). On a
+  // run for a change, a target may answer from what it read and changed itself before (see
+  // the Mailman target); every other run reads afresh.
+  actual(desired: D, run: { trigger: SyncTrigger }): Promise<S>;
   plan(desired: D, actual: S): SyncPlan<A>;
   apply(action: A): Promise<void>;
   // One line for people: what the action does.

@@ -98,6 +98,7 @@ export class WikiSyncTarget implements SyncTarget<WikiDesired, WikiActual, WikiA
     };
   }
 
+  // MariaDB reads 10,000 users in well under a second: always afresh.
   async actual(desired: WikiDesired): Promise<WikiActual> {
     const linked = new Set(desired.accounts.map((a) => a.memberId));
     const names = desired.members.flatMap((m) =>
