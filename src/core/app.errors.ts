@@ -7,7 +7,9 @@ export type AppErrorCode =
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
   | 'INVALID_STATE'
-  | 'STALE_VERSION';
+  | 'STALE_VERSION'
+  // An outside system allmende needs for the answer (a sync target) is down.
+  | 'UNAVAILABLE';
 
 export interface FieldProblem {
   field: string;

@@ -12,6 +12,7 @@ const STATUS: Record<AppErrorCode, number> = {
   STALE_VERSION: 409,
   INVALID_STATE: 409,
   RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
 };
 
 export interface ErrorBody {

@@ -71,7 +71,9 @@ export class SyncEngine {
   async plan(name: string): Promise<DryRun> {
     const target = this.registry.get(name);
     const desired = await target.desired();
-    const actual = await target.actual(desired, { trigger: 'manual' });
+    const actual = await target.actual(desired, { trigger: 'manual' }).catch((err: unknown) => {
+      throw target.isTargetDown(err) ? new AppError('UNAVAILABLE', `${name}: ${message(err)}`) : err;
+    });
     const plan = target.plan(desired, actual);
     return {
       target: name,
