@@ -19,6 +19,9 @@ export const SYNC_CHANNEL = 'allmende_sync';
 const MAX_DEBOUNCE_MS = 2_000;
 // Another instance runs the target: try again shortly (its run may have missed our change).
 const BUSY_RETRY_MS = 1_000;
+// Runs are kept this long (a run per change adds up), then deleted hourly.
+export const KEEP_RUNS_DAYS = 30;
+const PURGE_EVERY_MS = 3600_000;
 
 interface Lane {
   timer?: NodeJS.Timeout;
@@ -36,6 +39,7 @@ export class SyncWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly lanes = new Map<string, Lane>();
   private listener: pg.Client | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private purgeTimer: NodeJS.Timeout | undefined;
   private reconnects = 0;
   private stopping = false;
   private readonly log: Logger;
@@ -65,6 +69,10 @@ export class SyncWorker implements OnApplicationBootstrap, BeforeApplicationShut
       this.scheduler.addCronJob(`sync:${target.name}`, job);
     }
     await this.listen();
+    this.purgeTimer = setInterval(() => {
+      this.purge().catch((err: unknown) => this.log.warn({ err }, 'sync: cannot delete old runs'));
+    }, PURGE_EVERY_MS);
+    this.purgeTimer.unref();
     // Converge after downtime: what changed while no instance listened, and retries that were due.
     for (const target of this.registry.all()) this.request(target.name, 'startup');
     for (const r of await this.status.pendingRetries().catch(() => [])) {
@@ -78,6 +86,7 @@ export class SyncWorker implements OnApplicationBootstrap, BeforeApplicationShut
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.reconnectTimer);
+    clearInterval(this.purgeTimer);
     for (const lane of this.lanes.values()) clearTimeout(lane.timer);
     await Promise.all([...this.lanes.values()].flatMap((l) => (l.running ? [l.running] : [])));
     await this.listener?.end().catch(() => undefined);
@@ -95,6 +104,16 @@ export class SyncWorker implements OnApplicationBootstrap, BeforeApplicationShut
     lane.trigger = trigger;
     const waited = now - lane.firstRequestAt;
     this.schedule(name, trigger, Math.max(0, Math.min(this.config.sync.debounceMs, MAX_DEBOUNCE_MS - waited)));
+  }
+
+  async purge(): Promise<number> {
+    const rows = await this.orm.em
+      .fork()
+      .execute<{ id: number }[]>(
+        `delete from sync_run where status <> 'running' and started_at < now() - make_interval(days => ?) returning id`,
+        [KEEP_RUNS_DAYS],
+      );
+    return rows.length;
   }
 
   // For tests and the benchmark: resolves when no run is pending or running on this instance.

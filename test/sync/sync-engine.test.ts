@@ -113,6 +113,16 @@ describe('sync engine', () => {
     ]);
     expect(fake.emails('intern@example.org')).not.toContain('a@example.net');
   });
+
+  it('runs older than 30 days are deleted, newer ones stay', async () => {
+    await t.orm.em.fork().execute(
+      `insert into sync_run (target, trigger, status, started_at, ended_at, counts, errors, instance)
+         values ('mailman', 'schedule', 'ok', now() - interval '31 days', now() - interval '31 days', '{}', '[]', 'old')`,
+    );
+    const before = (await board.get('/api/sync/mailman/runs?limit=100')).body.length;
+    expect(await t.app.get(SyncWorker).purge()).toBe(1);
+    expect((await board.get('/api/sync/mailman/runs?limit=100')).body.length).toBe(before - 1);
+  });
 });
 
 describe('Mailman REST client on a misbehaving server', () => {
