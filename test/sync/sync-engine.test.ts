@@ -123,6 +123,35 @@ describe('sync engine', () => {
     expect(await t.app.get(SyncWorker).purge()).toBe(1);
     expect((await board.get('/api/sync/mailman/runs?limit=100')).body.length).toBe(before - 1);
   });
+
+  it('members opt themselves in to an opt-in list and land on it; nobody else opts them in but the board', async () => {
+    fake.createList('kochen@example.org');
+    const bad = await board.post('/api/lists').send({ address: 'kochen@example.org', source: 'group' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toEqual([{ field: 'group', message: 'required with source group' }]);
+    const list = await board.post('/api/lists').send({ address: 'kochen@example.org', source: 'opt_in' });
+    expect(list.status).toBe(201);
+    const anna = await loginAs(t, 'member', { privateEmail: 'anna.koch@example.net' });
+    const bert = await loginAs(t, 'member', { privateEmail: 'bert.koch@example.net' });
+    expect((await anna.put(`/api/lists/${list.body.id}/opt-ins/${anna.member.id}`)).body).toEqual({ optedIn: true });
+    expect((await anna.put(`/api/lists/${list.body.id}/opt-ins/${bert.member.id}`)).status).toBe(403);
+    expect((await board.put(`/api/lists/${list.body.id}/opt-ins/${bert.member.id}`)).status).toBe(200);
+    const intern = (await board.get('/api/lists')).body.find(
+      (l: { address: string }) => l.address === 'intern@example.org',
+    );
+    expect((await anna.put(`/api/lists/${intern.id}/opt-ins/${anna.member.id}`)).status).toBe(409);
+    const deadline = Date.now() + 10_000;
+    while (fake.emails('kochen@example.org').length < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(fake.emails('kochen@example.org')).toEqual(['anna.koch@example.net', 'bert.koch@example.net']);
+    expect((await anna.delete(`/api/lists/${list.body.id}/opt-ins/${anna.member.id}`)).body).toEqual({
+      optedIn: false,
+    });
+    const until = Date.now() + 10_000;
+    while (fake.emails('kochen@example.org').length > 1 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(fake.emails('kochen@example.org')).toEqual(['bert.koch@example.net']);
+  });
 });
 
 describe('Mailman REST client on a misbehaving server', () => {
