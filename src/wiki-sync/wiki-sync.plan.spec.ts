@@ -75,9 +75,8 @@ describe('planWiki', () => {
   });
 
   it('leaves a disabled user alone once it is disabled', () => {
-    expect(
-      plan([member({ access: false, password: '' })], linked, [user({ password: '', blockedByUs: true })]).kinds,
-    ).toEqual([]);
+    const disabled = user({ password: '', blockedByUs: true, realName: '', email: '' });
+    expect(plan([member({ access: false, password: '' })], linked, [disabled]).kinds).toEqual([]);
   });
 
   it('lifts its block and sets the password when the member is back', () => {

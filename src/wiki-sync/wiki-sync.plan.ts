@@ -2,7 +2,8 @@ import type { SyncPlan, SyncProblem } from '../sync/sync.target.js';
 
 // Pure: wiki users from members. A member with service access has an unblocked wiki user with
 // their password hash, real name, e-mail and mapped groups; a member without it keeps the user
-// (wiki users cannot be deleted) with the password invalidated, sessions ended, and a block.
+// (wiki users cannot be deleted) with the password invalidated, sessions ended, real name and
+// e-mail removed, and a block.
 
 export interface DesiredWikiMember {
   memberId: number;
@@ -119,7 +120,8 @@ export function planWiki(desired: WikiDesired, actual: WikiActual): SyncPlan<Wik
     const inManaged = user.groups.filter((g) => managed.has(g));
     if (!m.access) {
       const block = !user.blockedByUs;
-      if (user.password !== '' || block || inManaged.length > 0) {
+      // The real name and address go too: a former member's data does not stay in the wiki.
+      if (user.password !== '' || block || inManaged.length > 0 || user.realName !== '' || user.email !== '') {
         actions.push({ kind: 'disable', item, wikiUserId: user.id, name: user.name, removeGroups: inManaged, block });
       }
       continue;
@@ -152,6 +154,6 @@ export function describeWikiAction(a: WikiAction): string {
     case 'unblock':
       return `lift allmende's block of "${a.item}"`;
     case 'disable':
-      return `invalidate the password and sessions of "${a.item}"${a.block ? ', block it' : ''}${a.removeGroups.length > 0 ? `, remove ${a.removeGroups.join(', ')}` : ''}`;
+      return `invalidate the password and sessions of "${a.item}", remove its real name and e-mail${a.block ? ', block it' : ''}${a.removeGroups.length > 0 ? `, remove ${a.removeGroups.join(', ')}` : ''}`;
   }
 }

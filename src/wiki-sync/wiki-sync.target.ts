@@ -137,6 +137,7 @@ export class WikiSyncTarget implements SyncTarget<WikiDesired, WikiActual, WikiA
         return;
       case 'disable':
         await this.client.setPassword(a.wikiUserId, '');
+        await this.client.updateProfile(a.wikiUserId, '', '');
         if (a.removeGroups.length > 0) await this.client.setGroups(a.wikiUserId, [], a.removeGroups);
         if (a.block) await this.client.block(a.wikiUserId, a.name, BLOCK_REASON);
         return;

@@ -119,6 +119,8 @@ describeLab('mediawiki', MEDIAWIKI_PROGRAMS, () => {
     const after = wiki.user('Karl Liebknecht');
     expect(after?.password).toBe('');
     expect(after?.token).not.toBe(before?.token);
+    expect(after?.realName).toBe('');
+    expect(after?.email).toBe('');
     expect((await wiki.clientLogin('Karl Liebknecht', 'ein ganz neues langes Passwort')).status).toBe('FAIL');
   });
 
