@@ -31,7 +31,9 @@ interface RosterPage {
   total_size: number;
 }
 
-const PAGE = 1000;
+// Mailman loads every member of the list for each page and then slices: few big pages are
+// much cheaper than many small ones (10,000 members: ~3 s in one page, ~14 s in pages of 1,000).
+const PAGE = 10_000;
 
 // Mailman 3 core's REST API 3.1 with plain fetch. One bounded retry for reads on a reset
 // connection or a 502/503 (a restarting Mailman); writes are not retried here (the next run is).
