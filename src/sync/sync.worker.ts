@@ -22,6 +22,9 @@ const BUSY_RETRY_MS = 1_000;
 // Runs are kept this long (a run per change adds up), then deleted hourly.
 export const KEEP_RUNS_DAYS = 30;
 const PURGE_EVERY_MS = 3600_000;
+// Retries recorded by a run this instance did not start (a manual run, the CLI, an instance that
+// stopped) are picked up by looking for due ones this often.
+const RETRY_SCAN_MS = 15_000;
 
 interface Lane {
   timer?: NodeJS.Timeout;
@@ -40,6 +43,7 @@ export class SyncWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private listener: pg.Client | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private purgeTimer: NodeJS.Timeout | undefined;
+  private retryScan: NodeJS.Timeout | undefined;
   private reconnects = 0;
   private stopping = false;
   private readonly log: Logger;
@@ -73,6 +77,10 @@ export class SyncWorker implements OnApplicationBootstrap, BeforeApplicationShut
       this.purge().catch((err: unknown) => this.log.warn({ err }, 'sync: cannot delete old runs'));
     }, PURGE_EVERY_MS);
     this.purgeTimer.unref();
+    this.retryScan = setInterval(() => {
+      this.dueRetries().catch((err: unknown) => this.log.debug({ err }, 'sync: cannot read due retries'));
+    }, RETRY_SCAN_MS);
+    this.retryScan.unref();
     // Converge after downtime: what changed while no instance listened, and retries that were due.
     for (const target of this.registry.all()) this.request(target.name, 'startup');
     for (const r of await this.status.pendingRetries().catch(() => [])) {
@@ -87,6 +95,7 @@ export class SyncWorker implements OnApplicationBootstrap, BeforeApplicationShut
     this.stopping = true;
     clearTimeout(this.reconnectTimer);
     clearInterval(this.purgeTimer);
+    clearInterval(this.retryScan);
     for (const lane of this.lanes.values()) clearTimeout(lane.timer);
     await Promise.all([...this.lanes.values()].flatMap((l) => (l.running ? [l.running] : [])));
     await this.listener?.end().catch(() => undefined);
@@ -104,6 +113,16 @@ export class SyncWorker implements OnApplicationBootstrap, BeforeApplicationShut
     lane.trigger = trigger;
     const waited = now - lane.firstRequestAt;
     this.schedule(name, trigger, Math.max(0, Math.min(this.config.sync.debounceMs, MAX_DEBOUNCE_MS - waited)));
+  }
+
+  // Due retries of targets this instance is not already running or about to run.
+  private async dueRetries(): Promise<void> {
+    const now = Date.now();
+    for (const r of await this.status.pendingRetries()) {
+      const lane = this.lanes.get(r.target);
+      if (r.at.getTime() > now || lane?.running || lane?.timer) continue;
+      if (this.registry.all().some((t) => t.name === r.target)) this.schedule(r.target, 'retry', 0);
+    }
   }
 
   async purge(): Promise<number> {
