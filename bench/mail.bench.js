@@ -4,7 +4,7 @@
 //   npm run build && npm run bench -- mail [--members N] [--logins N] [--lookups N] [--keep]
 //
 // Measures, on an embedded PostgreSQL and the built app (dist/) in this process:
-//   - activation → first working IMAP login (the reconciler's watcher running as in the server);
+//   - activation → first working IMAP login (the sync engine's worker running as in the server);
 //   - password change → the new password works over IMAP;
 //   - postmap -q lookups per second on the three maps with N members;
 //   - a reconcile of N members when nothing changed.
@@ -333,7 +333,7 @@ async function main() {
         .fork()
         .transactional(async (em) => auth.setPassword(em, actor, await members.requireMember(em, m.id), PASSWORD));
       await app.get(MailService).setChoices(actor, m.id, { namedAddress: true });
-      // The watcher has seen everything before; the activation falls at a random point of its 2 s cycle.
+      // Everything before has been reconciled; the activation then wakes the mail target via NOTIFY.
       await sleep(2000 + Math.random() * 2000);
       const a0 = performance.now();
       await members.changeState(actor, m.id, 'active');

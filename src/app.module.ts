@@ -15,6 +15,9 @@ import { MailModule } from './mail/mail.module.js';
 import { MembersModule } from './members/members.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { WebModule } from './web/web.module.js';
+import { MailmanSyncModule } from './mailman-sync/mailman-sync.module.js';
+import { SyncModule } from './sync/sync.module.js';
+import { WikiSyncModule } from './wiki-sync/wiki-sync.module.js';
 
 // The ORM is made before Nest (the database must be resolved and migrated first) and handed in.
 @Global()
@@ -35,7 +38,8 @@ class InfrastructureModule {
 
 @Module({})
 export class AppModule {
-  // runWorkers: the server sends the outbox's mails; a CLI command only queues them.
+  // runWorkers: the server sends the outbox's mails and runs the sync triggers; a CLI command
+  // only queues mails and runs a sync when asked.
   static forRoot(config: AppConfig, orm: MikroORM, log: Logger, { runWorkers = true } = {}): DynamicModule {
     return {
       module: AppModule,
@@ -49,6 +53,9 @@ export class AppModule {
         MailModule,
         WebModule,
         InventoryModule,
+        SyncModule,
+        MailmanSyncModule,
+        WikiSyncModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -11,6 +11,29 @@ const list = z.string().transform((v) =>
     .filter((s) => s.length > 0),
 );
 
+// Five fields (minute hour day month weekday); the cron package checks the rest at start.
+const cron = z
+  .string()
+  .trim()
+  .regex(/^\S+( \S+){4,5}$/, 'must be a cron expression such as */15 * * * *');
+
+// group=wikigroup pairs, e.g. board=sysop,board=bureaucrat,helpers=editor.
+const groupMap = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0)
+      .map((s) => s.split('=').map((x) => x.trim())),
+  )
+  .refine(
+    (pairs) =>
+      pairs.every((p) => p.length === 2 && /^[a-z0-9-]+$/.test(p[0] ?? '') && /^[A-Za-z0-9_-]+$/.test(p[1] ?? '')),
+    'must be group=wikigroup pairs separated by commas, e.g. board=sysop,helpers=editor',
+  )
+  .transform((pairs) => pairs.map(([g, w]) => [g ?? '', w ?? ''] as [string, string]));
+
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
@@ -100,6 +123,22 @@ export const configSchema = z
     ALLMENDE_PHOTO_MAX_MB: positiveInt.max(100).default(10),
     ALLMENDE_PHOTO_MAX_EDGE: positiveInt.min(320).max(8000).default(1600),
     ALLMENDE_INDUCTION_REMINDER_DAYS: positiveInt.max(365).default(14),
+    ALLMENDE_SYNC_DEBOUNCE_MS: z.coerce.number().int().min(0).max(10_000).default(300),
+    ALLMENDE_MAILMAN_URL: z.url({ protocol: /^https?$/ }).optional(),
+    ALLMENDE_MAILMAN_USER: z.string().min(1).default('restadmin'),
+    ALLMENDE_MAILMAN_PASSWORD: z.string().min(1).optional(),
+    ALLMENDE_MAILMAN_TIMEOUT_MS: positiveInt.max(300_000).default(10_000),
+    ALLMENDE_MAILMAN_CRON: cron.default('*/15 * * * *'),
+    ALLMENDE_WIKI_DATABASE_URL: z
+      .url({ protocol: /^(mysql|mariadb)$/, error: 'must be a mysql:// or mariadb:// URL' })
+      .optional(),
+    ALLMENDE_WIKI_TABLE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_]*$/, 'letters, digits and _ only')
+      .default(''),
+    ALLMENDE_WIKI_GROUPS: groupMap.default([['board', 'sysop']]),
+    ALLMENDE_WIKI_USER_NAME: z.enum(['display_name', 'username']).default('display_name'),
+    ALLMENDE_WIKI_CRON: cron.default('*/15 * * * *'),
   })
   .superRefine((env, ctx) => {
     if (env.ALLMENDE_DATABASE_CA_FILE !== undefined && env.ALLMENDE_DATABASE_TLS !== 'verify') {
@@ -114,6 +153,13 @@ export const configSchema = z
         code: 'custom',
         path: ['ALLMENDE_DATABASE_TLS'],
         message: 'TLS applies to an external DATABASE_URL; the embedded PostgreSQL listens on loopback only',
+      });
+    }
+    if (env.ALLMENDE_MAILMAN_URL !== undefined && env.ALLMENDE_MAILMAN_PASSWORD === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALLMENDE_MAILMAN_PASSWORD'],
+        message: "required with ALLMENDE_MAILMAN_URL (Mailman's [webservice] admin_pass)",
       });
     }
     const user = env.ALLMENDE_SMTP_USER !== undefined;

@@ -117,3 +117,46 @@ describe('retention after an exit', () => {
     expect(problems({ ALLMENDE_RETAIN_AFTER_EXIT: 'names' })[0]).toMatch(/^ALLMENDE_RETAIN_AFTER_EXIT/);
   });
 });
+
+describe('sync configuration', () => {
+  it('leaves Mailman and MediaWiki off unless configured', () => {
+    const config = parseConfig({});
+    expect(config.mailman).toBeUndefined();
+    expect(config.wiki).toBeUndefined();
+    expect(config.sync).toEqual({ debounceMs: 300 });
+  });
+
+  it('reads Mailman and the wiki with their group map', () => {
+    const config = parseConfig({
+      ALLMENDE_MAILMAN_URL: 'http://127.0.0.1:8001/',
+      ALLMENDE_MAILMAN_PASSWORD: 'secret',
+      ALLMENDE_WIKI_DATABASE_URL: 'mysql://wiki:pw@127.0.0.1:3306/wikidb',
+      ALLMENDE_WIKI_GROUPS: 'board=sysop, board=bureaucrat,helpers=editor',
+    });
+    expect(config.mailman).toEqual({
+      url: 'http://127.0.0.1:8001',
+      user: 'restadmin',
+      password: 'secret',
+      timeoutMs: 10_000,
+      cron: '*/15 * * * *',
+    });
+    expect(config.wiki?.groups).toEqual([
+      ['board', 'sysop'],
+      ['board', 'bureaucrat'],
+      ['helpers', 'editor'],
+    ]);
+  });
+
+  it('names what is missing or malformed, without showing the URL', () => {
+    expect(problems({ ALLMENDE_MAILMAN_URL: 'http://127.0.0.1:8001' })).toEqual([
+      expect.stringMatching(/^ALLMENDE_MAILMAN_PASSWORD: required with ALLMENDE_MAILMAN_URL/),
+    ]);
+    expect(problems({ ALLMENDE_WIKI_GROUPS: 'board:sysop' })[0]).toMatch(
+      /^ALLMENDE_WIKI_GROUPS: must be group=wikigroup/,
+    );
+    const [url] = problems({ ALLMENDE_WIKI_DATABASE_URL: 'postgres://u:geheim@host/db' });
+    expect(url).toMatch(/^ALLMENDE_WIKI_DATABASE_URL: must be a mysql/);
+    expect(url).not.toContain('geheim');
+    expect(problems({ ALLMENDE_MAILMAN_CRON: 'every hour' })[0]).toMatch(/cron expression/);
+  });
+});

@@ -49,6 +49,18 @@ export interface AppConfig {
     // How many days before an induction runs out its member is reminded.
     inductionReminderDays: number;
   };
+  sync: { debounceMs: number };
+  // Unset: the Mailman target is off.
+  mailman?: { url: string; user: string; password: string; timeoutMs: number; cron: string };
+  // Unset: the MediaWiki target is off.
+  wiki?: {
+    databaseUrl: string;
+    tablePrefix: string;
+    // [allmende group slug, wiki group] pairs.
+    groups: [string, string][];
+    userName: 'display_name' | 'username';
+    cron: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -137,6 +149,27 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       photoMaxEdge: e.ALLMENDE_PHOTO_MAX_EDGE,
       inductionReminderDays: e.ALLMENDE_INDUCTION_REMINDER_DAYS,
     },
+    sync: { debounceMs: e.ALLMENDE_SYNC_DEBOUNCE_MS },
+    mailman:
+      e.ALLMENDE_MAILMAN_URL === undefined || e.ALLMENDE_MAILMAN_PASSWORD === undefined
+        ? undefined
+        : {
+            url: e.ALLMENDE_MAILMAN_URL.replace(/\/+$/, ''),
+            user: e.ALLMENDE_MAILMAN_USER,
+            password: e.ALLMENDE_MAILMAN_PASSWORD,
+            timeoutMs: e.ALLMENDE_MAILMAN_TIMEOUT_MS,
+            cron: e.ALLMENDE_MAILMAN_CRON,
+          },
+    wiki:
+      e.ALLMENDE_WIKI_DATABASE_URL === undefined
+        ? undefined
+        : {
+            databaseUrl: e.ALLMENDE_WIKI_DATABASE_URL,
+            tablePrefix: e.ALLMENDE_WIKI_TABLE_PREFIX,
+            groups: e.ALLMENDE_WIKI_GROUPS,
+            userName: e.ALLMENDE_WIKI_USER_NAME,
+            cron: e.ALLMENDE_WIKI_CRON,
+          },
   };
 }
 

@@ -12,6 +12,8 @@ export const SCOPES = [
   'mail:write',
   'inventory:read',
   'inventory:write',
+  'sync:read',
+  'sync:write',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];

@@ -10,7 +10,9 @@ export type AppErrorCode =
   | 'STALE_VERSION'
   // A mailed link (registration, reset, e-mail change) that is used, replaced, expired or wrong.
   | 'LINK_INVALID'
-  | 'TOO_LARGE';
+  | 'TOO_LARGE'
+  // An outside system allmende needs for the answer (a sync target) is down.
+  | 'UNAVAILABLE';
 
 export interface FieldProblem {
   field: string;

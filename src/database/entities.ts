@@ -21,6 +21,12 @@ import { Location } from '../inventory/entities/location.entity.js';
 import { ThingEvent } from '../inventory/entities/thing-event.entity.js';
 import { ThingPhoto } from '../inventory/entities/thing-photo.entity.js';
 import { Thing } from '../inventory/entities/thing.entity.js';
+import { ListOptIn } from '../mailman-sync/entities/list-opt-in.entity.js';
+import { ListSubscription } from '../mailman-sync/entities/list-subscription.entity.js';
+import { MailingList } from '../mailman-sync/entities/mailing-list.entity.js';
+import { SyncRun } from '../sync/entities/sync-run.entity.js';
+import { SyncTargetState } from '../sync/entities/sync-target-state.entity.js';
+import { WikiAccount } from '../wiki-sync/entities/wiki-account.entity.js';
 
 // Every entity, listed once: the ORM, the migrations and the tests use this list.
 export const entities = [
@@ -47,4 +53,10 @@ export const entities = [
   Induction,
   ThingPhoto,
   ThingEvent,
+  SyncRun,
+  SyncTargetState,
+  MailingList,
+  ListOptIn,
+  ListSubscription,
+  WikiAccount,
 ];

@@ -14,6 +14,7 @@ const STATUS: Record<AppErrorCode, number> = {
   TOO_LARGE: 413,
   RATE_LIMITED: 429,
   LINK_INVALID: 410,
+  UNAVAILABLE: 503,
 };
 
 export interface ErrorBody {

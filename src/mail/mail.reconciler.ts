@@ -1,141 +1,105 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Logger } from 'pino';
+import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { LOGGER, RUN_WORKERS } from '../core/tokens.js';
+import { SyncEngine, TargetBusyError } from '../sync/sync-engine.service.js';
 import {
   desiredMail,
   planMail,
   type ActualMail,
+  type DesiredMail,
   type GroupMailFacts,
   type MailAction,
   type MailPlan,
   type MemberMailFacts,
 } from './mail.plan.js';
 
-const WATCH_MS = 2000;
 const CHUNK = 500;
 // Reconciles and the board's manual changes take this lock, so they never interleave.
 export const MAIL_LOCK_SQL = `select pg_advisory_xact_lock(hashtext('allmende:mail'))`;
+
+export interface MailDesiredState {
+  desired: DesiredMail;
+  members: ReadonlyMap<number, { active: boolean; erased: boolean }>;
+}
 
 export interface MailRun {
   trigger: string;
   startedAt: string;
   ms: number;
-  counts: Partial<Record<MailAction['kind'], number>>;
+  counts: Record<string, number>;
   problems: MailPlan['problems'];
 }
 
-// Keeps the derived mail rows in line with the member store: desired (members, groups) → actual
-// (the mail tables) → a pure plan → apply, in one transaction under an advisory lock. Manual rows
-// are never touched. A cheap fingerprint of the member store is polled every 2 s, so a change
-// reaches the mail tables within seconds on any instance; logins and passwords need no run at all
-// (the views read them live).
+// Reads what the mail rows should be (members, groups) and what they are, and applies one planned
+// action. The sync engine runs it as the target `mail` (see mail.target.ts): triggered within a
+// second by member and group changes (PostgreSQL NOTIFY), on a cron for the grace periods, with
+// its runs recorded. Logins and passwords need no run at all: the views read them live.
 @Injectable()
-export class MailReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private chain: Promise<unknown> = Promise.resolve();
-  private fingerprint: string | undefined;
-  private readonly log: Logger;
-
+export class MailReconciler {
   constructor(
     private readonly orm: MikroORM,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(LOGGER) log: Logger,
-    @Inject(RUN_WORKERS) private readonly enabled: boolean,
-  ) {
-    this.log = log.child({ component: 'mail' });
-  }
-
-  onApplicationBootstrap(): void {
-    if (!this.enabled || !this.config.mail.domain) return;
-    this.timer = setInterval(() => void this.watch(), WATCH_MS);
-    this.timer.unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.chain;
-  }
+    private readonly engine: SyncEngine,
+  ) {}
 
   // The dry run: what a run would do now.
   async plan(): Promise<MailPlan> {
-    return this.orm.em.fork().transactional(async (em) => (await this.compute(em)).plan);
+    return this.planFrom(await this.readDesired(), await this.readActual());
   }
 
-  run(trigger = 'manual'): Promise<MailRun> {
-    const next = this.chain.then(() => this.runNow(trigger));
-    this.chain = next.catch(() => undefined);
-    return next;
-  }
-
-  private async watch(): Promise<void> {
-    try {
-      const fp = await this.currentFingerprint();
-      if (fp === this.fingerprint) return;
-      const run = await this.run(this.fingerprint === undefined ? 'start' : 'change');
-      this.fingerprint = fp;
-      if (Object.keys(run.counts).length > 0) this.log.info({ counts: run.counts, ms: run.ms }, 'mail: reconciled');
-    } catch (err) {
-      this.log.warn({ err }, 'mail: reconcile failed; retrying in a few seconds');
+  // A run of the `mail` target now, recorded like every sync run. When a run is already under way
+  // (triggered by the change that led here), this waits for it and runs once more after it.
+  async run(label = 'manual'): Promise<MailRun> {
+    const started = new Date();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const r = await this.engine.run('mail', 'manual');
+        if (r.status === 'failed') throw new Error(`mail reconcile failed: ${r.error ?? 'unknown'}`);
+        return {
+          trigger: label,
+          startedAt: started.toISOString(),
+          ms: r.durationMs,
+          counts: r.counts,
+          problems: r.errors.map((e) => ({ subject: e.item, message: e.message })),
+        };
+      } catch (err) {
+        if (!(err instanceof TargetBusyError) || attempt >= 100) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     }
   }
 
-  // Changes whenever a member, a group membership, a team address or a username changes.
-  private async currentFingerprint(): Promise<string> {
-    const [row] = await this.orm.em.fork().execute<{ fp: string }[]>(
-      `select concat_ws('|',
-         (select max(updated_at)::text || count(*) from member),
-         (select count(*) || ':' || coalesce(sum(member_id * 31 + group_id), 0) from group_membership),
-         (select md5(coalesce(string_agg(id || '=' || mail_address, ',' order by id), '')) from member_group where mail_address is not null),
-         (select count(*) from used_username),
-         (select count(*) || ':' || coalesce(max(updated_at)::text, '') from mailbox),
-         (select count(*) || ':' || coalesce(max(id), 0) from mail_alias),
-         (select min(receive_until)::text from mail_alias where receive_until is not null),
-         date_trunc('hour', now())::text) as fp`,
-    );
-    return row?.fp ?? '';
+  // For the target: the members and groups, and from them what the rows should be.
+  async readDesired(): Promise<MailDesiredState> {
+    const em = this.orm.em.fork();
+    const domain = this.config.mail.domain ?? 'invalid.invalid';
+    const members = await this.members(em);
+    const groups = await this.groups(em);
+    return {
+      desired: desiredMail(members, groups, { domain, pseudonymPattern: this.config.mail.pseudonymPattern }),
+      members: new Map(members.map((m) => [m.id, { active: m.active, erased: m.erased }])),
+    };
   }
 
-  private async runNow(trigger: string): Promise<MailRun> {
+  readActual(): Promise<ActualMail> {
+    return this.actual(this.orm.em.fork());
+  }
+
+  planFrom(state: MailDesiredState, actual: ActualMail): MailPlan {
+    return planMail(state.desired, actual, state.members, new Date(), this.config.mail.graceDays);
+  }
+
+  // One action, in its own transaction under the lock the board's manual changes take.
+  async applyOne(action: MailAction): Promise<void> {
     const domain = this.config.mail.domain;
-    const started = performance.now();
-    const startedAt = new Date().toISOString();
-    if (!domain)
-      return {
-        trigger,
-        startedAt,
-        ms: 0,
-        counts: {},
-        problems: [{ subject: 'config', message: 'ALLMENDE_MAIL_DOMAIN is not set: no member addresses' }],
-      };
-    return this.orm.em.fork().transactional(async (em) => {
+    if (!domain) throw new Error('ALLMENDE_MAIL_DOMAIN is not set');
+    await this.orm.em.fork().transactional(async (em) => {
       await em.execute(MAIL_LOCK_SQL);
       const domainId = await this.ensureDomain(em, domain);
-      const { plan } = await this.compute(em);
-      const counts: MailRun['counts'] = {};
-      for (const a of plan.actions) counts[a.kind] = (counts[a.kind] ?? 0) + 1;
-      await this.apply(em, plan.actions, domainId);
-      const run = { trigger, startedAt, ms: performance.now() - started, counts, problems: plan.problems };
-      for (const p of plan.problems) this.log.warn({ subject: p.subject }, `mail: ${p.message}`);
-      return run;
+      await this.apply(em, [action], domainId);
     });
-  }
-
-  private async compute(em: EntityManager): Promise<{ plan: MailPlan }> {
-    const domain = this.config.mail.domain ?? 'invalid.invalid';
-    const [members, groups, actual] = [await this.members(em), await this.groups(em), await this.actual(em)];
-    const desired = desiredMail(members, groups, { domain, pseudonymPattern: this.config.mail.pseudonymPattern });
-    const plan = planMail(
-      desired,
-      actual,
-      new Map(members.map((m) => [m.id, m])),
-      new Date(),
-      this.config.mail.graceDays,
-    );
-    return { plan };
   }
 
   private async ensureDomain(em: EntityManager, name: string): Promise<number> {

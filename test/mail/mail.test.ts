@@ -46,8 +46,7 @@ async function mailMember(choices: Record<string, boolean> = {}, extra: Record<s
 describe('derived rows', () => {
   it('gives a member the named mailbox, the pseudonym as alias, forwarding with a copy, and Dovecot logins', async () => {
     const m = await mailMember({ pseudonymousAddress: true, forwardToPrivate: true });
-    const run = await reconcile();
-    expect(run.counts['create-mailbox']).toBeGreaterThanOrEqual(1);
+    await reconcile();
     const named = `${m.username}@club.example`;
     expect(await mailboxes()).toContainEqual({ address: named, maildir: `club.example/${m.username}/` });
     expect(await aliasesOf(`mitglied-${m.number}@club.example`)).toEqual([named]);
@@ -65,8 +64,7 @@ describe('derived rows', () => {
     const named = `${m.username}@club.example`;
     expect((await board.post(`/api/members/${m.id}/state`).send({ state: 'suspended' })).status).toBe(200);
     expect((await dovecot(m.username))[0]?.password).toBeNull(); // before any reconcile: the view reads the member
-    const run = await reconcile();
-    expect(run.counts['end-mailbox']).toBe(1);
+    await reconcile();
     expect((await mailboxes()).map((b) => b.address)).toContain(named);
     const [box] = await q<{ receive_until: string }>(`select receive_until from mailbox where address = ?`, [named]);
     expect(new Date(box?.receive_until ?? 0).getTime()).toBeGreaterThan(Date.now() + 13 * 86400_000);
@@ -74,7 +72,8 @@ describe('derived rows', () => {
     await q(`update mailbox set receive_until = now() - interval '1 second' where address = ?`, [named]);
     expect((await mailboxes()).map((b) => b.address)).not.toContain(named);
     expect(await dovecot(m.username)).toEqual([]);
-    expect((await reconcile()).counts['delete-mailbox']).toBe(1);
+    await reconcile();
+    expect(await q(`select id from mailbox where address = ?`, [named])).toEqual([]);
   });
 
   it('keeps a renamed member’s old named address as an alias to the new one', async () => {

@@ -3,8 +3,10 @@ import { Migration0001Initial } from './0001-initial.js';
 import { Migration0002MemberNameOrder } from './0002-member-name-order.js';
 import { Migration0003Outbox } from './0003-outbox.js';
 import { Migration0004Lifecycle } from './0004-lifecycle.js';
+import { Migration0005Sync } from './0005-sync.js';
 import { Migration0006Inventory } from './0006-inventory.js';
 import { Migration0007Mail } from './0007-mail.js';
+import { Migration0008MailSync } from './0008-mail-sync.js';
 
 // Every migration in order. `npm run migration:create -- <name>` writes a new file: rename it to
 // the next number, make its down() refuse (allmende does not downgrade) and add it here.
@@ -13,7 +15,8 @@ export const migrationsList: MigrationObject[] = [
   { name: '0002-member-name-order', class: Migration0002MemberNameOrder },
   { name: '0003-outbox', class: Migration0003Outbox },
   { name: '0004-lifecycle', class: Migration0004Lifecycle },
-  // 0005 is taken by a branch in flight.
+  { name: '0005-sync', class: Migration0005Sync },
   { name: '0006-inventory', class: Migration0006Inventory },
   { name: '0007-mail', class: Migration0007Mail },
+  { name: '0008-mail-sync', class: Migration0008MailSync },
 ];
