@@ -9,6 +9,7 @@ import { CoreModule } from './core/core.module.js';
 import { LOGGER, RUN_WORKERS } from './core/tokens.js';
 import { HealthController } from './health/health.controller.js';
 import { InventoryModule } from './inventory/inventory.module.js';
+import { JabberModule } from './jabber/jabber.module.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { MailModule } from './mail/mail.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         MailModule,
         WebModule,
         InventoryModule,
+        JabberModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -6,6 +6,7 @@ import { createLogger } from '../core/logger.js';
 import { DatabaseError } from '../database/database.errors.js';
 import { AppError } from '../core/app.errors.js';
 import { registerAdminCommands } from './admin.command.js';
+import { registerJabberCommands } from './jabber.command.js';
 import { registerMemberCommands } from './members.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerServeCommand } from './serve.command.js';
@@ -37,6 +38,7 @@ registerMigrateCommand(program, env);
 registerAdminCommands(program, env);
 registerMemberCommands(program, env);
 registerOpenApiCommand(program, env);
+registerJabberCommands(program, env);
 
 try {
   await program.parseAsync(process.argv);

@@ -49,6 +49,15 @@ export interface AppConfig {
     // How many days before an induction runs out its member is reminded.
     inductionReminderDays: number;
   };
+  jabber: {
+    // The XMPP domain whose logins allmende answers (ejabberd's `hosts`); without it, none.
+    domain?: string;
+    // Failed Jabber logins per service token per login window: ejabberd passes no client
+    // address, so this bounds password spraying across accounts (see the README's Jabber part).
+    maxFailuresPerToken: number;
+    // How long a successful password check is remembered (0: every login runs Argon2).
+    verifyCacheSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -136,6 +145,11 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       photoMaxBytes: e.ALLMENDE_PHOTO_MAX_MB * 1024 * 1024,
       photoMaxEdge: e.ALLMENDE_PHOTO_MAX_EDGE,
       inductionReminderDays: e.ALLMENDE_INDUCTION_REMINDER_DAYS,
+    },
+    jabber: {
+      domain: e.ALLMENDE_JABBER_DOMAIN,
+      maxFailuresPerToken: e.ALLMENDE_JABBER_MAX_FAILURES_PER_TOKEN,
+      verifyCacheSeconds: e.ALLMENDE_JABBER_VERIFY_CACHE_SECONDS,
     },
   };
 }

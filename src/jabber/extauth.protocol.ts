@@ -65,7 +65,7 @@ export function parseRequest(frame: Buffer): ExtauthRequest {
 // A frame may be split across chunks, and one chunk may carry several frames.
 // A zero length is a malformed frame of its own (answered no), so the stream stays in step.
 export class FrameDecoder {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
 
   push(chunk: Buffer): Buffer[] {
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
