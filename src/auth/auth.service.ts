@@ -110,8 +110,7 @@ export class AuthService {
   async checkCredentials(em: EntityManager, check: CredentialCheck): Promise<{ member: Member; actor: Actor }> {
     const accountKey = `login:account:${check.identifier}`;
     const limits = [{ key: accountKey, rule: this.accountRule }, ...check.limits];
-    let wait = 0;
-    for (const { key, rule } of limits) wait = Math.max(wait, await this.limits.blockedFor(key, rule));
+    const { wait, counted } = await this.limits.check(limits);
     if (wait > 0) {
       throw new AppError('RATE_LIMITED', `too many failed logins; try again in ${wait} seconds`, {
         retryAfterSeconds: wait,
@@ -142,7 +141,8 @@ export class AuthService {
       await em.flush();
       throw new AppError('UNAUTHENTICATED', 'wrong username or password');
     }
-    await this.limits.reset(accountKey);
+    // Nothing to start afresh when the account has no counter (the usual case): saves a write.
+    if (counted.has(accountKey)) await this.limits.reset(accountKey);
     return { member, actor };
   }
 
