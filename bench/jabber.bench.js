@@ -461,8 +461,9 @@ async function run(ctx) {
     const t0 = performance.now();
     let tries = 0;
     while (!(await program.ask(`auth:${username}:${DOMAIN}:${NEW_PASSWORD}`)) && tries++ < 100) await sleep(10);
+    const ms = performance.now() - t0;
     const old = await program.ask(`auth:${username}:${DOMAIN}:${ADMIN.password}`);
-    propagation.push(['extauth program', fmt(performance.now() - t0), String(tries + 1), old ? 'ACCEPTED' : 'refused']);
+    propagation.push(['extauth program', fmt(ms), String(tries + 1), old ? 'ACCEPTED' : 'refused']);
   }
   await program.stop();
   if (hasEjabberd()) {
