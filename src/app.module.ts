@@ -9,6 +9,7 @@ import { CoreModule } from './core/core.module.js';
 import { LOGGER, RUN_WORKERS } from './core/tokens.js';
 import { HealthController } from './health/health.controller.js';
 import { InventoryModule } from './inventory/inventory.module.js';
+import { JabberModule } from './jabber/jabber.module.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { MailModule } from './mail/mail.module.js';
@@ -56,6 +57,7 @@ export class AppModule {
         SyncModule,
         MailmanSyncModule,
         WikiSyncModule,
+        JabberModule,
       ],
       controllers: [HealthController],
       providers: [

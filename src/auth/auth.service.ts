@@ -1,4 +1,4 @@
-import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { EntityManager, MikroORM, type FilterQuery } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -32,6 +32,23 @@ function isStale(touched: Date | string | null): boolean {
 }
 const LOGIN_STATES = new Set(['registered', 'active']);
 
+export interface CredentialCheck {
+  // Lower-cased; names the account's rate-limit counter and the audit entry.
+  identifier: string;
+  where: FilterQuery<Member>;
+  password: string;
+  // The states in which the member may log in this way.
+  states: ReadonlySet<string>;
+  // Further counters besides the account's (the client address, a service token).
+  limits: { key: string; rule: RateLimitRule }[];
+  clientAddress: string | null;
+  failedAction: string;
+  auditDetails?: Record<string, unknown>;
+  // Replaces the Argon2 verification (e.g. with a cache in front of it); memberId is null for
+  // the dummy hash.
+  verify?: (phc: string, password: string, memberId: number | null) => Promise<boolean>;
+}
+
 export interface LoginResult {
   token: string;
   session: Session;
@@ -62,43 +79,16 @@ export class AuthService {
     userAgent: string | null,
   ): Promise<LoginResult> {
     const id = identifier.trim().toLowerCase();
-    const accountKey = `login:account:${id}`;
-    const addressKey = `login:address:${clientAddress ?? 'unknown'}`;
-    const wait = Math.max(
-      await this.limits.blockedFor(accountKey, this.accountRule),
-      await this.limits.blockedFor(addressKey, this.addressRule),
-    );
-    if (wait > 0) {
-      throw new AppError('RATE_LIMITED', `too many failed logins; try again in ${wait} seconds`, {
-        retryAfterSeconds: wait,
-      });
-    }
     const em = this.orm.em.fork();
-    const member = await em.findOne(Member, { $or: [{ username: id }, { privateEmail: id }] });
-    const hash = member?.passwordHash ?? (await dummyPasswordHash());
-    const ok =
-      (await verifyPassword(hash, password)) &&
-      member !== null &&
-      member.passwordHash !== null &&
-      LOGIN_STATES.has(member.state);
-    const actor: Actor = {
-      kind: 'system',
-      memberId: member?.id ?? null,
-      label: member?.username ?? id.slice(0, 64),
-      role: 'member',
-      scopes: [],
+    const { member, actor } = await this.checkCredentials(em, {
+      identifier: id,
+      where: { $or: [{ username: id }, { privateEmail: id }] },
+      password,
+      states: LOGIN_STATES,
+      limits: [{ key: `login:address:${clientAddress ?? 'unknown'}`, rule: this.addressRule }],
       clientAddress,
-    };
-    if (!ok || !member) {
-      await this.limits.hit(accountKey, this.accountRule);
-      await this.limits.hit(addressKey, this.addressRule);
-      this.audit.record(em, actor, 'auth.login.failed', member ? `member:${member.id}` : null, {
-        identifier: id.slice(0, 64),
-      });
-      await em.flush();
-      throw new AppError('UNAUTHENTICATED', 'wrong username or password');
-    }
-    await this.limits.reset(accountKey);
+      failedAction: 'auth.login.failed',
+    });
     const token = newToken();
     const session = em.create(Session, {
       tokenHash: tokenHash(token),
@@ -110,6 +100,50 @@ export class AuthService {
     this.audit.record(em, actor, 'auth.login', `member:${member.id}`);
     await em.flush();
     return { token, session, member };
+  }
+
+  // The password check behind every login (the web's and the Jabber server's), without a session.
+  // Limits: the account's failures (one counter per identifier, shared by every way in) and the
+  // caller's extra keys; on success the account's counter starts afresh. A member who is not
+  // found is checked against a dummy hash, so every failure costs the same time.
+  // Throws RATE_LIMITED while a limit is reached, UNAUTHENTICATED on any failure.
+  async checkCredentials(em: EntityManager, check: CredentialCheck): Promise<{ member: Member; actor: Actor }> {
+    const accountKey = `login:account:${check.identifier}`;
+    const limits = [{ key: accountKey, rule: this.accountRule }, ...check.limits];
+    const { wait, counted } = await this.limits.check(limits);
+    if (wait > 0) {
+      throw new AppError('RATE_LIMITED', `too many failed logins; try again in ${wait} seconds`, {
+        retryAfterSeconds: wait,
+      });
+    }
+    const member = await em.findOne(Member, check.where);
+    const hash = member?.passwordHash ?? (await dummyPasswordHash());
+    const verify = check.verify ?? ((phc: string, pw: string) => verifyPassword(phc, pw));
+    const ok =
+      (await verify(hash, check.password, member?.passwordHash ? member.id : null)) &&
+      member !== null &&
+      member.passwordHash !== null &&
+      check.states.has(member.state);
+    const actor: Actor = {
+      kind: 'system',
+      memberId: member?.id ?? null,
+      label: member?.username ?? check.identifier.slice(0, 64),
+      role: 'member',
+      scopes: [],
+      clientAddress: check.clientAddress,
+    };
+    if (!ok || !member) {
+      for (const { key, rule } of limits) await this.limits.hit(key, rule);
+      this.audit.record(em, actor, check.failedAction, member ? `member:${member.id}` : null, {
+        identifier: check.identifier.slice(0, 64),
+        ...check.auditDetails,
+      });
+      await em.flush();
+      throw new AppError('UNAUTHENTICATED', 'wrong username or password');
+    }
+    // Nothing to start afresh when the account has no counter (the usual case): saves a write.
+    if (counted.has(accountKey)) await this.limits.reset(accountKey);
+    return { member, actor };
   }
 
   async logout(actor: Actor): Promise<void> {
@@ -173,6 +207,7 @@ export class AuthService {
       role: roleOfRank(row.rank),
       scopes: scopes.filter((x) => x !== '') as Scope[],
       clientAddress,
+      tokenId: row.id,
     };
   }
 

@@ -139,6 +139,22 @@ export const configSchema = z
     ALLMENDE_WIKI_GROUPS: groupMap.default([['board', 'sysop']]),
     ALLMENDE_WIKI_USER_NAME: z.enum(['display_name', 'username']).default('display_name'),
     ALLMENDE_WIKI_CRON: cron.default('*/15 * * * *'),
+    ALLMENDE_JABBER_DOMAIN: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(
+        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+        'must be a domain name, e.g. example.org',
+      )
+      .optional(),
+    ALLMENDE_JABBER_MAX_FAILURES_PER_TOKEN: positiveInt.default(500),
+    ALLMENDE_JABBER_VERIFY_CACHE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 3600)
+      .default(600),
   })
   .superRefine((env, ctx) => {
     if (env.ALLMENDE_DATABASE_CA_FILE !== undefined && env.ALLMENDE_DATABASE_TLS !== 'verify') {

@@ -103,6 +103,21 @@ describe('member addresses', () => {
   });
 });
 
+describe('Jabber', () => {
+  it('lower-cases the Jabber domain, allows a dotless one, and refuses what is not a domain', () => {
+    expect(parseConfig({ ALLMENDE_JABBER_DOMAIN: 'Jabber.Example.ORG' }).jabber.domain).toBe('jabber.example.org');
+    expect(parseConfig({ ALLMENDE_JABBER_DOMAIN: 'localhost' }).jabber.domain).toBe('localhost');
+    expect(problems({ ALLMENDE_JABBER_DOMAIN: 'user@example.org' })[0]).toMatch(
+      /^ALLMENDE_JABBER_DOMAIN: must be a domain/,
+    );
+  });
+
+  it('has the verify cache on for ten minutes unless set to 0', () => {
+    expect(parseConfig({}).jabber).toEqual({ domain: undefined, maxFailuresPerToken: 500, verifyCacheSeconds: 600 });
+    expect(parseConfig({ ALLMENDE_JABBER_VERIFY_CACHE_SECONDS: '0' }).jabber.verifyCacheSeconds).toBe(0);
+  });
+});
+
 describe('retention after an exit', () => {
   it('keeps member number and periods by default, what is listed otherwise, and refuses the unknown', () => {
     expect(parseConfig({}).retention).toEqual({ memberNumber: true, periods: true });

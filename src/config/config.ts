@@ -61,6 +61,15 @@ export interface AppConfig {
     userName: 'display_name' | 'username';
     cron: string;
   };
+  jabber: {
+    // The XMPP domain whose logins allmende answers (ejabberd's `hosts`); without it, none.
+    domain?: string;
+    // Failed Jabber logins per service token per login window: ejabberd passes no client
+    // address, so this bounds password spraying across accounts (see the README's Jabber part).
+    maxFailuresPerToken: number;
+    // How long a successful password check is remembered (0: every login runs Argon2).
+    verifyCacheSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -170,6 +179,11 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
             userName: e.ALLMENDE_WIKI_USER_NAME,
             cron: e.ALLMENDE_WIKI_CRON,
           },
+    jabber: {
+      domain: e.ALLMENDE_JABBER_DOMAIN,
+      maxFailuresPerToken: e.ALLMENDE_JABBER_MAX_FAILURES_PER_TOKEN,
+      verifyCacheSeconds: e.ALLMENDE_JABBER_VERIFY_CACHE_SECONDS,
+    },
   };
 }
 

@@ -14,6 +14,8 @@ export const SCOPES = [
   'inventory:write',
   'sync:read',
   'sync:write',
+  // Ask whether a Jabber login's password is right (the ejabberd extauth program's token).
+  'jabber:auth',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -26,6 +28,8 @@ export interface Actor {
   scopes: readonly Scope[] | 'all';
   clientAddress: string | null;
   sessionId?: string;
+  // The API token acting, for limits that count per token.
+  tokenId?: string;
 }
 
 const RANK: Record<Role, number> = { member: 0, helper: 1, board: 2, admin: 3 };
