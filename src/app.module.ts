@@ -15,6 +15,7 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { MailmanSyncModule } from './mailman-sync/mailman-sync.module.js';
 import { SyncModule } from './sync/sync.module.js';
 import { WikiSyncModule } from './wiki-sync/wiki-sync.module.js';
+import { DirectoryModule } from './directory/directory.module.js';
 
 // The ORM is made before Nest (the database must be resolved and migrated first) and handed in.
 @Global()
@@ -50,6 +51,7 @@ export class AppModule {
         SyncModule,
         MailmanSyncModule,
         WikiSyncModule,
+        DirectoryModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -4,6 +4,7 @@ import { Migration0002MemberNameOrder } from './0002-member-name-order.js';
 import { Migration0003Outbox } from './0003-outbox.js';
 import { Migration0004Lifecycle } from './0004-lifecycle.js';
 import { Migration0005Sync } from './0005-sync.js';
+import { Migration0008Directory } from './0008-directory.js';
 
 // Every migration in order. `npm run migration:create -- <name>` writes a new file: rename it to
 // the next number, make its down() refuse (allmende does not downgrade) and add it here.
@@ -13,4 +14,5 @@ export const migrationsList: MigrationObject[] = [
   { name: '0003-outbox', class: Migration0003Outbox },
   { name: '0004-lifecycle', class: Migration0004Lifecycle },
   { name: '0005-sync', class: Migration0005Sync },
+  { name: '0008-directory', class: Migration0008Directory },
 ];
