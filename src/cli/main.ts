@@ -11,6 +11,7 @@ import { registerMigrateCommand } from './migrate.command.js';
 import { registerServeCommand } from './serve.command.js';
 import { registerOpenApiCommand } from './openapi.command.js';
 import { registerSyncCommands } from './sync.command.js';
+import { registerDirectoryCommands } from './directory.command.js';
 
 export interface CliEnv {
   config(): AppConfig;
@@ -39,6 +40,7 @@ registerAdminCommands(program, env);
 registerMemberCommands(program, env);
 registerOpenApiCommand(program, env);
 registerSyncCommands(program, env);
+registerDirectoryCommands(program, env);
 
 try {
   await program.parseAsync(process.argv);
