@@ -110,7 +110,8 @@ export class LdaptsClient implements LdapClient {
       url: this.config.url,
       timeout: this.config.timeoutMs,
       connectTimeout: this.config.timeoutMs,
-      tlsOptions,
+      // ldapts speaks TLS from the start whenever tlsOptions are given: only for ldaps://.
+      tlsOptions: this.config.url.startsWith('ldaps:') ? tlsOptions : undefined,
       strictDN: false,
     });
     try {

@@ -85,7 +85,8 @@ export class SlapdLab {
       const r = spawnSync('/usr/bin/ldapsearch', ['-x', '-H', this.url, '-s', 'base', '-b', '', '1.1'], {
         encoding: 'utf8',
       });
-      if (r.status === 0) return;
+      // 255: cannot connect yet. Anything else is slapd answering (anonymous binds are refused: 48).
+      if (r.status !== null && r.status !== 255) return;
       await sleep(100);
     }
     throw new Error(`slapd did not answer on ${this.url}: ${err}`);
