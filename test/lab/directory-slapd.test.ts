@@ -49,8 +49,7 @@ describeLab('directory (slapd)', SLAPD_PROGRAMS, () => {
     throw new Error(`not within ${ms} ms: ${what}`);
   }
 
-  const entry = (uid: string) =>
-    parseLdif(slapd.search(WRITER, people, `(uid=${uid})`, ['*']).out)[0] as Record<string, string[]> | undefined;
+  const entry = (uid: string) => parseLdif(slapd.search(WRITER, people, `(uid=${uid})`, ['*']).out)[0];
   const groupMembers = (cn: string) =>
     parseLdif(slapd.search(READER, `cn=${cn},ou=groups,${BASE}`, '(objectClass=*)', ['member']).out)[0]?.member ?? [];
 
