@@ -11,6 +11,7 @@ interface ConfigOptions {
   dataDir: string;
   runDir: string;
   readerPasswordFile?: string;
+  durable?: boolean;
 }
 
 export function registerDirectoryCommands(program: Command, env: CliEnv): void {
@@ -22,6 +23,7 @@ export function registerDirectoryCommands(program: Command, env: CliEnv): void {
     .option('--out <dir>', 'write slapd.conf, base.ldif and reader.password into this folder instead of printing')
     .option('--data-dir <dir>', 'the mdb folder slapd keeps the directory in', '/var/lib/ldap/allmende')
     .option('--run-dir <dir>', 'where slapd writes its pid and args files', '/var/run/slapd')
+    .option('--durable', 'flush every write to disk (slower mass changes) instead of once a minute')
     .option('--reader-password-file <file>', 'the read-only account’s password (default: a new random one)')
     .addHelpText(
       'after',
@@ -54,6 +56,7 @@ See "Wiring OpenLDAP" in the README.`,
           readerDn,
           dataDir: opts.dataDir,
           runDir: opts.runDir,
+          durable: opts.durable === true,
         });
         ldif = baseLdif({
           base: ldap.base,

@@ -74,3 +74,10 @@ describe('baseLdif', () => {
     );
   });
 });
+
+describe('slapdConf: flushing', () => {
+  it('flushes once a minute by default and at every write with durable', () => {
+    expect(slapdConf(input)).toMatch(/^dbnosync\ncheckpoint 1024 1$/m);
+    expect(slapdConf({ ...input, durable: true })).not.toMatch(/dbnosync|checkpoint/);
+  });
+});
