@@ -11,7 +11,7 @@
 //     password (ldapwhoami), through the trigger, LISTEN, debounce and a run (goal < 2 s).
 // Needs root (slapd runs as the openldap user) and `npm run lab:install`.
 import 'reflect-metadata';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -154,9 +154,15 @@ try {
   app = await createApp(config, orm, pino({ level: 'warn' }));
   await app.init();
   const worker = app.get(SyncWorker);
+  // Asynchronous: the worker runs in this process and must not wait for the poll.
   const binds = (uid, password) =>
-    spawnSync('/usr/bin/ldapwhoami', ['-x', '-H', slapd.url, '-D', `uid=${uid},ou=people,${BASE}`, '-w', password])
-      .status === 0;
+    new Promise((done) =>
+      execFile(
+        '/usr/bin/ldapwhoami',
+        ['-x', '-H', slapd.url, '-D', `uid=${uid},ou=people,${BASE}`, '-w', password],
+        (err) => done(!err),
+      ),
+    );
   const samples = [];
   for (let i = 0; i < opts.samples; i++) {
     await worker.idle();
@@ -165,7 +171,7 @@ try {
     t0 = performance.now();
     await exec(`update member set password_hash = ? where username = ?`, [hashes[k], uid]);
     const end = performance.now() + 30_000;
-    while (!binds(uid, passwords[k])) {
+    while (!(await binds(uid, passwords[k]))) {
       if (performance.now() > end) throw new Error(`${uid}: the new password does not bind after 30 s`);
       await sleep(10);
     }
