@@ -51,9 +51,14 @@ export class SlapdLab {
     writeFileSync(conf, slapdConf);
     writeFileSync(join(paths.dir, 'base.ldif'), ldif);
     const lab = new SlapdLab({ dir: paths.dir, port: await freePort(), conf });
-    lab.chown();
-    lab.slapadd(join(paths.dir, 'base.ldif'));
-    await lab.start();
+    try {
+      lab.chown();
+      lab.slapadd(join(paths.dir, 'base.ldif'));
+      await lab.start();
+    } catch (err) {
+      await lab.destroy();
+      throw err;
+    }
     return lab;
   }
 
@@ -89,6 +94,7 @@ export class SlapdLab {
       if (r.status !== null && r.status !== 255) return;
       await sleep(100);
     }
+    await this.stop();
     throw new Error(`slapd did not answer on ${this.url}: ${err}`);
   }
 
