@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../core/app.errors.js';
 import { hashPassword, newToken } from '../core/crypto.util.js';
+import { readPasswordFile } from '../directory/ldap.client.js';
 import { baseLdif, slapdConf, SlapdConfigError } from '../directory/slapd-config.js';
 import type { CliEnv } from './main.js';
 
@@ -41,8 +42,7 @@ See "Wiring OpenLDAP" in the README.`,
           'set ALLMENDE_LDAP_URL and ALLMENDE_LDAP_BASE first (the directory target is off without them)',
         );
       }
-      const writerPassword =
-        ldap.bindPassword ?? (ldap.bindPasswordFile ? readFileSync(ldap.bindPasswordFile, 'utf8').trim() : '');
+      const writerPassword = ldap.bindPassword ?? readPasswordFile(ldap.bindPasswordFile ?? '');
       const readerPassword = opts.readerPasswordFile
         ? readFileSync(opts.readerPasswordFile, 'utf8').trim()
         : newToken().slice(0, 32);

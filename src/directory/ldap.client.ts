@@ -29,8 +29,9 @@ export class LdaptsClient implements LdapClient {
   private readonly password: string;
 
   constructor(private readonly config: LdapConfig) {
-    this.password =
-      config.bindPassword ?? (config.bindPasswordFile ? readFileSync(config.bindPasswordFile, 'utf8').trim() : '');
+    this.password = config.bindPassword ?? readPasswordFile(config.bindPasswordFile ?? '');
+    // An empty password would make an unauthenticated bind (RFC 4513 5.1.2), not a login.
+    if (this.password === '') throw new Error('the LDAP bind password is empty');
   }
 
   async list(subtree: Subtree, attributes: readonly string[]): Promise<DirectoryEntry[]> {
@@ -137,4 +138,15 @@ function toEntry(e: { dn: string; [k: string]: unknown }, wanted: readonly strin
     attributes[name] = list.map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
   }
   return { dn: e.dn, attributes };
+}
+
+// Fails start-up with the variable's name rather than a bare ENOENT.
+export function readPasswordFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new Error(`ALLMENDE_LDAP_BIND_PASSWORD_FILE: cannot read ${file}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
 }
