@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Attribute, Change, Client } from 'ldapts';
 import type { LdapConfig } from '../config/config.js';
 import type { Attributes, DirectoryEntry } from './directory-sync.plan.js';
@@ -106,7 +107,9 @@ export class LdaptsClient implements LdapClient {
   private async connect(): Promise<Client> {
     await this.close();
     const ca = this.config.caFile ? readFileSync(this.config.caFile) : undefined;
-    const tlsOptions = { ca, minVersion: 'TLSv1.2' as const, servername: new URL(this.config.url).hostname };
+    // The certificate is checked against the URL's host; SNI only carries names, not addresses.
+    const host = new URL(this.config.url).hostname.replace(/^\[|\]$/g, '');
+    const tlsOptions = { ca, minVersion: 'TLSv1.2' as const, host, servername: isIP(host) ? undefined : host };
     const client = new Client({
       url: this.config.url,
       timeout: this.config.timeoutMs,

@@ -20,7 +20,7 @@ export declare class SlapdLab {
   static paths(): SlapdPaths;
   static create(paths: SlapdPaths, slapdConf: string, ldif: string): Promise<SlapdLab>;
   slapadd(file: string): void;
-  start(): Promise<void>;
+  start(moreUrls?: string[]): Promise<void>;
   stop(): Promise<void>;
   destroy(): Promise<void>;
   whoami(dn: string, password: string): { status: number; out: string };

@@ -75,8 +75,9 @@ export class SlapdLab {
     this.chown();
   }
 
-  async start() {
-    const args = ['-f', this.conf, '-h', `${this.url}/`, '-d', '0'];
+  /** @param {string[]} [moreUrls] further listeners, e.g. ldaps:// */
+  async start(moreUrls = []) {
+    const args = ['-f', this.conf, '-h', [`${this.url}/`, ...moreUrls].join(' '), '-d', '0'];
     if (owner()) args.push('-u', 'openldap', '-g', 'openldap');
     const child = spawn('/usr/sbin/slapd', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     let err = '';
