@@ -19,6 +19,7 @@ import { WebModule } from './web/web.module.js';
 import { MailmanSyncModule } from './mailman-sync/mailman-sync.module.js';
 import { SyncModule } from './sync/sync.module.js';
 import { WikiSyncModule } from './wiki-sync/wiki-sync.module.js';
+import { DirectoryModule } from './directory/directory.module.js';
 
 // The ORM is made before Nest (the database must be resolved and migrated first) and handed in.
 @Global()
@@ -58,6 +59,7 @@ export class AppModule {
         MailmanSyncModule,
         WikiSyncModule,
         JabberModule,
+        DirectoryModule,
       ],
       controllers: [HealthController],
       providers: [

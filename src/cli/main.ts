@@ -39,6 +39,7 @@ if (process.argv[2] !== 'jabber') {
     import('./openapi.command.js').then((m) => m.registerOpenApiCommand),
     import('./mail-wiring.command.js').then((m) => m.registerMailWiringCommands),
     import('./sync.command.js').then((m) => m.registerSyncCommands),
+    import('./directory.command.js').then((m) => m.registerDirectoryCommands),
   ]);
   for (const register of commands) register(program, env);
 }

@@ -9,12 +9,12 @@ import type { CliEnv } from './main.js';
 export function registerSyncCommands(program: Command, env: CliEnv): void {
   const sync = program
     .command('sync')
-    .description('show and run the sync targets (Mailman, MediaWiki) that follow the member register')
+    .description('show and run the sync targets (Mailman, MediaWiki, OpenLDAP) that follow the member register')
     .addHelpText(
       'after',
       `
 Targets are configured by the environment: ALLMENDE_MAILMAN_URL (mailman), ALLMENDE_WIKI_DATABASE_URL
-(mediawiki). The server runs them on every member or group change and on each target's cron schedule;
+(mediawiki), ALLMENDE_LDAP_URL (directory). The server runs them on every member or group change and on each target's cron schedule;
 these commands look and run by hand, on the same database.`,
     );
 
@@ -77,7 +77,7 @@ the argon2 lines MediaWiki cannot check the members' passwords, or rewrites them
 
 function formatStatus(status: TargetStatus[]): string {
   if (status.length === 0)
-    return 'no sync targets configured (set ALLMENDE_MAILMAN_URL or ALLMENDE_WIKI_DATABASE_URL)\n';
+    return 'no sync targets configured (set ALLMENDE_MAILMAN_URL, ALLMENDE_WIKI_DATABASE_URL or ALLMENDE_LDAP_URL)\n';
   return status
     .map((s) => {
       const lines = [`${s.target} (${s.description}): ${s.health}`];

@@ -155,6 +155,20 @@ export const configSchema = z
       .min(0)
       .max(24 * 3600)
       .default(600),
+    ALLMENDE_LDAP_URL: z.url({ protocol: /^ldaps?$/, error: 'must be an ldap:// or ldaps:// URL' }).optional(),
+    ALLMENDE_LDAP_BASE: z
+      .string()
+      .trim()
+      .regex(/^[a-zA-Z]+=[^,]+(,[a-zA-Z]+=[^,]+)*$/, 'must be a DN such as dc=club,dc=example')
+      .optional(),
+    ALLMENDE_LDAP_BIND_DN: z.string().trim().min(3).optional(),
+    ALLMENDE_LDAP_BIND_PASSWORD: z.string().min(1).optional(),
+    ALLMENDE_LDAP_BIND_PASSWORD_FILE: z.string().min(1).optional(),
+    ALLMENDE_LDAP_STARTTLS: bool.default(false),
+    ALLMENDE_LDAP_CA_FILE: z.string().min(1).optional(),
+    ALLMENDE_LDAP_EXCLUSIVE: bool.default(false),
+    ALLMENDE_LDAP_TIMEOUT_MS: positiveInt.max(300_000).default(10_000),
+    ALLMENDE_LDAP_CRON: cron.default('*/15 * * * *'),
   })
   .superRefine((env, ctx) => {
     if (env.ALLMENDE_DATABASE_CA_FILE !== undefined && env.ALLMENDE_DATABASE_TLS !== 'verify') {
@@ -177,6 +191,38 @@ export const configSchema = z
         path: ['ALLMENDE_MAILMAN_PASSWORD'],
         message: "required with ALLMENDE_MAILMAN_URL (Mailman's [webservice] admin_pass)",
       });
+    }
+    if (env.ALLMENDE_LDAP_URL !== undefined) {
+      if (env.ALLMENDE_LDAP_BASE === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['ALLMENDE_LDAP_BASE'], message: 'required with ALLMENDE_LDAP_URL' });
+      }
+      const password = env.ALLMENDE_LDAP_BIND_PASSWORD !== undefined;
+      if (password === (env.ALLMENDE_LDAP_BIND_PASSWORD_FILE !== undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ALLMENDE_LDAP_BIND_PASSWORD'],
+          message: 'set exactly one of ALLMENDE_LDAP_BIND_PASSWORD and ALLMENDE_LDAP_BIND_PASSWORD_FILE',
+        });
+      }
+      const url = new URL(env.ALLMENDE_LDAP_URL);
+      if (url.protocol === 'ldaps:' && env.ALLMENDE_LDAP_STARTTLS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ALLMENDE_LDAP_STARTTLS'],
+          message: 'ldaps:// is TLS already; StartTLS is for ldap://',
+        });
+      }
+      // The bind password and every member's hash would cross the network in plain text.
+      if (url.protocol === 'ldap:' && !env.ALLMENDE_LDAP_STARTTLS && !LOOPBACK.test(url.hostname)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ALLMENDE_LDAP_URL'],
+          message: 'a remote ldap:// server needs ALLMENDE_LDAP_STARTTLS=true, or use ldaps://',
+        });
+      }
+    }
+    if (env.ALLMENDE_LDAP_CA_FILE !== undefined && env.ALLMENDE_LDAP_URL === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['ALLMENDE_LDAP_CA_FILE'], message: 'only used with ALLMENDE_LDAP_URL' });
     }
     const user = env.ALLMENDE_SMTP_USER !== undefined;
     const password = env.ALLMENDE_SMTP_PASSWORD !== undefined;

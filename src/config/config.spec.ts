@@ -175,3 +175,50 @@ describe('sync configuration', () => {
     expect(problems({ ALLMENDE_MAILMAN_CRON: 'every hour' })[0]).toMatch(/cron expression/);
   });
 });
+
+describe('directory configuration', () => {
+  const ldap = {
+    ALLMENDE_LDAP_URL: 'ldap://127.0.0.1:389',
+    ALLMENDE_LDAP_BASE: 'dc=club,dc=example',
+    ALLMENDE_LDAP_BIND_PASSWORD: 'secret',
+  };
+
+  it('is off unless configured; the writer defaults to cn=allmende under the base', () => {
+    expect(parseConfig({}).ldap).toBeUndefined();
+    expect(parseConfig(ldap).ldap).toEqual({
+      url: 'ldap://127.0.0.1:389',
+      base: 'dc=club,dc=example',
+      bindDn: 'cn=allmende,dc=club,dc=example',
+      bindPassword: 'secret',
+      bindPasswordFile: undefined,
+      startTls: false,
+      caFile: undefined,
+      exclusive: false,
+      timeoutMs: 10_000,
+      cron: '*/15 * * * *',
+    });
+  });
+
+  it('needs a base and exactly one password source', () => {
+    expect(problems({ ALLMENDE_LDAP_URL: 'ldap://127.0.0.1' })).toEqual([
+      expect.stringMatching(/^ALLMENDE_LDAP_BASE: required with ALLMENDE_LDAP_URL/),
+      expect.stringMatching(/^ALLMENDE_LDAP_BIND_PASSWORD: set exactly one of/),
+    ]);
+    expect(problems({ ...ldap, ALLMENDE_LDAP_BIND_PASSWORD_FILE: '/run/secrets/ldap' })[0]).toMatch(
+      /^ALLMENDE_LDAP_BIND_PASSWORD: set exactly one of/,
+    );
+    expect(problems({ ...ldap, ALLMENDE_LDAP_BASE: 'club.example' })[0]).toMatch(/^ALLMENDE_LDAP_BASE: must be a DN/);
+  });
+
+  it('refuses plain LDAP to a remote server; StartTLS or ldaps:// are fine', () => {
+    const remote = { ...ldap, ALLMENDE_LDAP_URL: 'ldap://ldap.club.example' };
+    expect(problems(remote)[0]).toMatch(/^ALLMENDE_LDAP_URL: a remote ldap:\/\/ server needs ALLMENDE_LDAP_STARTTLS/);
+    expect(parseConfig({ ...remote, ALLMENDE_LDAP_STARTTLS: 'true' }).ldap?.startTls).toBe(true);
+    expect(parseConfig({ ...ldap, ALLMENDE_LDAP_URL: 'ldaps://ldap.club.example' }).ldap?.url).toBe(
+      'ldaps://ldap.club.example',
+    );
+    expect(problems({ ...ldap, ALLMENDE_LDAP_URL: 'ldaps://x.example', ALLMENDE_LDAP_STARTTLS: 'true' })[0]).toMatch(
+      /^ALLMENDE_LDAP_STARTTLS: ldaps:\/\/ is TLS already/,
+    );
+  });
+});

@@ -70,6 +70,25 @@ export interface AppConfig {
     // How long a successful password check is remembered (0: every login runs Argon2).
     verifyCacheSeconds: number;
   };
+  // Unset: the directory (OpenLDAP) target is off.
+  ldap?: LdapConfig;
+}
+
+export interface LdapConfig {
+  url: string;
+  // The suffix; people live under ou=people, groups under ou=groups.
+  base: string;
+  // allmende's writer (default cn=allmende,<base>).
+  bindDn: string;
+  // One of the two; the module reads the file at start.
+  bindPassword?: string;
+  bindPasswordFile?: string;
+  startTls: boolean;
+  caFile?: string;
+  // Also manage (adopt or delete) entries under ou=people and ou=groups that allmende did not create.
+  exclusive: boolean;
+  timeoutMs: number;
+  cron: string;
 }
 
 export class ConfigError extends Error {
@@ -184,6 +203,21 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       maxFailuresPerToken: e.ALLMENDE_JABBER_MAX_FAILURES_PER_TOKEN,
       verifyCacheSeconds: e.ALLMENDE_JABBER_VERIFY_CACHE_SECONDS,
     },
+    ldap:
+      e.ALLMENDE_LDAP_URL === undefined || e.ALLMENDE_LDAP_BASE === undefined
+        ? undefined
+        : {
+            url: e.ALLMENDE_LDAP_URL.replace(/\/+$/, ''),
+            base: e.ALLMENDE_LDAP_BASE,
+            bindDn: e.ALLMENDE_LDAP_BIND_DN ?? `cn=allmende,${e.ALLMENDE_LDAP_BASE}`,
+            bindPassword: e.ALLMENDE_LDAP_BIND_PASSWORD,
+            bindPasswordFile: e.ALLMENDE_LDAP_BIND_PASSWORD_FILE,
+            startTls: e.ALLMENDE_LDAP_STARTTLS,
+            caFile: e.ALLMENDE_LDAP_CA_FILE,
+            exclusive: e.ALLMENDE_LDAP_EXCLUSIVE,
+            timeoutMs: e.ALLMENDE_LDAP_TIMEOUT_MS,
+            cron: e.ALLMENDE_LDAP_CRON,
+          },
   };
 }
 

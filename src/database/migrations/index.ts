@@ -7,6 +7,7 @@ import { Migration0005Sync } from './0005-sync.js';
 import { Migration0006Inventory } from './0006-inventory.js';
 import { Migration0007Mail } from './0007-mail.js';
 import { Migration0008MailSync } from './0008-mail-sync.js';
+import { Migration0009Directory } from './0009-directory.js';
 
 // Every migration in order. `npm run migration:create -- <name>` writes a new file: rename it to
 // the next number, make its down() refuse (allmende does not downgrade) and add it here.
@@ -19,4 +20,5 @@ export const migrationsList: MigrationObject[] = [
   { name: '0006-inventory', class: Migration0006Inventory },
   { name: '0007-mail', class: Migration0007Mail },
   { name: '0008-mail-sync', class: Migration0008MailSync },
+  { name: '0009-directory', class: Migration0009Directory },
 ];
