@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashPassword } from '../../src/core/crypto.util.js';
+import { prosodyLdapConfig } from '../../src/jabber/jabber-config.js';
 import { baseLdif, slapdConf } from '../../src/directory/slapd-config.js';
 import { freePort, sleep } from '../support/lab-services.js';
 import { describeLab } from '../support/lab.js';
@@ -16,9 +17,12 @@ const DOMAIN = 'club.example';
 const WRITER = { dn: `cn=allmende,${BASE}`, password: 'the writer password of the lab' };
 const READER = { dn: `cn=reader,${BASE}`, password: 'the reader password of the lab' };
 
-// Prosody's LDAP settings in bind mode (LAB.md). Written here by hand until `allmende jabber config
-// prosody` exists (issue 6, the Jabber part); then that command's output should replace this.
+// The sandbox's globals, then what `allmende jabber config prosody` prints for the host (LDAP in
+// bind mode, as the reader), with the reader's password put where the output leaves a placeholder.
 function prosodyConfig(dir: string, port: number, ldapPort: number): string {
+  const generated = prosodyLdapConfig(DOMAIN, { uri: `ldap://127.0.0.1:${ldapPort}`, base: BASE, bindDn: READER.dn });
+  const placeholder = '"<the service account\'s password>"';
+  if (!generated.includes(placeholder)) throw new Error('the generated Prosody config has no password placeholder');
   return `
 pidfile = "${dir}/prosody.pid"
 data_path = "${dir}/data"
@@ -32,14 +36,7 @@ modules_enabled = { "saslauth", "roster", "disco", "ping" }
 modules_disabled = { "s2s", "offline" }
 c2s_require_encryption = false
 allow_unencrypted_plain_auth = true
-authentication = "ldap"
-ldap_server = "127.0.0.1:${ldapPort}"
-ldap_rootdn = "${READER.dn}"
-ldap_password = "${READER.password}"
-ldap_base = "ou=people,${BASE}"
-ldap_filter = "(uid=$user)"
-ldap_mode = "bind"
-VirtualHost "${DOMAIN}"
+${generated.replace(placeholder, JSON.stringify(READER.password))}
 `;
 }
 
