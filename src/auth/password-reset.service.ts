@@ -9,7 +9,7 @@ import { AppError } from '../core/app.errors.js';
 import { RateLimitService, type RateLimitRule } from '../core/rate-limit.service.js';
 import { LOGGER } from '../core/tokens.js';
 import { Member } from '../members/entities/member.entity.js';
-import { invalidLink, LinkTokenService } from '../members/link-token.service.js';
+import { invalidLink, LinkTokenService, linkUrl } from '../members/link-token.service.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { AuthService } from './auth.service.js';
 
@@ -94,7 +94,7 @@ export class PasswordResetService implements OnApplicationShutdown {
         language: this.outbox.languageFor(member.language),
         data: {
           displayName: member.displayName,
-          resetUrl: `${this.config.http.publicUrl}/reset/${member.id}/${key}`,
+          resetUrl: linkUrl(this.config.http.publicUrl, 'reset', member.id, key),
           expiresAt: expiresAt.toISOString(),
         },
         memberId: member.id,

@@ -8,7 +8,7 @@ import { AuditService } from '../core/audit.service.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { Member } from './entities/member.entity.js';
 import { Revision } from './entities/revision.entity.js';
-import { invalidLink, LinkTokenService } from './link-token.service.js';
+import { invalidLink, LinkTokenService, linkUrl } from './link-token.service.js';
 import { duplicateError, fromUniqueViolation } from './members.errors.js';
 
 // A member's own change of the private address: it applies only when the new address confirms
@@ -41,7 +41,7 @@ export class EmailChangeService {
         language,
         data: {
           displayName: member.displayName,
-          confirmUrl: `${this.config.http.publicUrl}/email-change/${member.id}/${key}`,
+          confirmUrl: linkUrl(this.config.http.publicUrl, 'email-change', member.id, key),
         },
         memberId: member.id,
       });

@@ -16,6 +16,16 @@ export interface CheckedLink {
   token: LinkToken;
 }
 
+// The page a mailed link opens: it carries the member id and the key (see link-pages.controller.ts).
+export function linkUrl(
+  publicUrl: string,
+  page: 'register' | 'reset' | 'email-change',
+  memberId: number,
+  key: string,
+): string {
+  return `${publicUrl}/${page}/${memberId}/${key}`;
+}
+
 // The message for every link that does not work: the same for used, replaced, expired and forged
 // keys, so a link tells nothing about the account.
 export function invalidLink(purpose: LinkPurpose): AppError {

@@ -10,7 +10,7 @@ import { hashPassword } from '../core/crypto.util.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { Member } from './entities/member.entity.js';
 import { Revision } from './entities/revision.entity.js';
-import { invalidLink, LinkTokenService } from './link-token.service.js';
+import { invalidLink, LinkTokenService, linkUrl } from './link-token.service.js';
 import { memberAddresses } from './member-addresses.js';
 import type { RegistrationInput } from './registration.schemas.js';
 
@@ -46,7 +46,7 @@ export class RegistrationService {
   ) {}
 
   // Inside the caller's transaction (the intake's): the mail commits with the member.
-  async sendWelcome(em: EntityManager, actor: Actor, member: Member): Promise<void> {
+  async sendWelcome(em: EntityManager, actor: Actor, member: Member): Promise<{ expiresAt: Date }> {
     if (member.state !== 'invited') {
       throw new AppError(
         'INVALID_STATE',
@@ -70,12 +70,13 @@ export class RegistrationService {
       language: this.outbox.languageFor(member.language),
       data: {
         displayName: member.displayName,
-        registrationUrl: this.linkUrl('register', member.id, key),
+        registrationUrl: linkUrl(this.config.http.publicUrl, 'register', member.id, key),
         expiresAt: expiresAt.toISOString(),
       },
       memberId: member.id,
     });
     this.audit.record(em, actor, 'member.welcome.sent', `member:${member.id}`, { expiresAt });
+    return { expiresAt };
   }
 
   // The board sends it again: a new link, the old one stops working.
@@ -83,9 +84,7 @@ export class RegistrationService {
     return this.orm.em.fork().transactional(async (em) => {
       const member = await em.findOne(Member, { id: memberId });
       if (!member) throw AppError.notFound('member');
-      await this.sendWelcome(em, actor, member);
-      await em.flush();
-      const expiresAt = new Date(Date.now() + this.config.lifecycle.registrationTtlDays * DAY_MS);
+      const { expiresAt } = await this.sendWelcome(em, actor, member);
       return { expiresAt: expiresAt.toISOString() };
     });
   }
@@ -182,9 +181,5 @@ export class RegistrationService {
       },
       memberId: member.id,
     });
-  }
-
-  linkUrl(path: 'register' | 'reset' | 'email-change', memberId: number, key: string): string {
-    return `${this.config.http.publicUrl}/${path}/${memberId}/${key}`;
   }
 }

@@ -10,8 +10,8 @@ import type { LinkPurpose } from '../members/entities/link-token.entity.js';
 import { EmailChangeService } from '../members/email-change.service.js';
 import { RegistrationService, type RegistrationPreview } from '../members/registration.service.js';
 import type { Language } from '../notifications/templates/templates.js';
-import { pickLanguage, translate } from './i18n.js';
-import { renderPage } from './views.js';
+import { translate, type MessageKey } from './i18n.js';
+import { pageLanguage, sendPage } from './views.js';
 
 type Form = Record<string, string | undefined>;
 
@@ -217,7 +217,7 @@ export class LinkPagesController {
   }
 
   private lang(req: FastifyRequest): Language {
-    return pickLanguage(null, req.headers['accept-language'], this.config.defaultLanguage);
+    return pageLanguage(req, this.config.defaultLanguage);
   }
 
   private failure(reply: FastifyReply, lang: Language, err: unknown, purpose: LinkPurpose) {
@@ -246,22 +246,17 @@ export class LinkPagesController {
     );
   }
 
+  // The key is in these pages' URLs: no Referer may carry it elsewhere.
   private page(
     reply: FastifyReply,
     status: number,
     view: string,
     lang: Language,
     data: Record<string, unknown>,
-    title: Parameters<typeof translate>[1],
+    title: MessageKey,
     titleVars?: Record<string, string>,
   ) {
-    const html = renderPage(view, { ...data, lang, title: translate(lang, title, titleVars) });
-    return reply
-      .status(status)
-      .header('Content-Type', 'text/html; charset=utf-8')
-      .header('Cache-Control', 'no-store')
-      .header('Referrer-Policy', 'no-referrer')
-      .send(html);
+    return sendPage(reply.header('Referrer-Policy', 'no-referrer'), status, view, lang, data, title, titleVars);
   }
 }
 

@@ -9,8 +9,8 @@ import { Access, type RequestWithActor } from '../http/access.decorator.js';
 import { sessionCookie } from '../http/cookies.js';
 import { ThingsService } from '../inventory/things.service.js';
 import type { Language } from '../notifications/templates/templates.js';
-import { pickLanguage, translate, type MessageKey } from './i18n.js';
-import { renderPage } from './views.js';
+import { translate } from './i18n.js';
+import { pageLanguage, renderPage, sendPage } from './views.js';
 
 type PageRequest = FastifyRequest & RequestWithActor;
 
@@ -36,7 +36,7 @@ export class PagesController {
   @Get('login')
   @Access('public')
   loginForm(@Query('next') next: string | undefined, @Req() req: PageRequest, @Res() reply: FastifyReply) {
-    return this.page(reply, 200, 'login', this.lang(req), { next: safeNext(next) }, 'login.title');
+    return sendPage(reply, 200, 'login', this.lang(req), { next: safeNext(next) }, 'login.title');
   }
 
   @Post('login')
@@ -65,7 +65,7 @@ export class PagesController {
         .redirect(safeNext(next), 303);
     } catch (err) {
       if (err instanceof AppError && (err.code === 'UNAUTHENTICATED' || err.code === 'RATE_LIMITED')) {
-        return this.page(
+        return sendPage(
           reply,
           err.code === 'RATE_LIMITED' ? 429 : 401,
           'login',
@@ -93,7 +93,7 @@ export class PagesController {
         .send(renderPage('thing', { lang, title: thing.name, thing }));
     } catch (err) {
       if (err instanceof AppError && (err.code === 'NOT_FOUND' || err.code === 'VALIDATION_FAILED')) {
-        return this.page(
+        return sendPage(
           reply,
           404,
           'message',
@@ -107,21 +107,6 @@ export class PagesController {
   }
 
   private lang(req: PageRequest): Language {
-    return pickLanguage(null, req.headers['accept-language'], this.config.defaultLanguage);
-  }
-
-  private page(
-    reply: FastifyReply,
-    status: number,
-    view: string,
-    lang: Language,
-    data: Record<string, unknown>,
-    title: MessageKey,
-  ) {
-    return reply
-      .status(status)
-      .header('Content-Type', 'text/html; charset=utf-8')
-      .header('Cache-Control', 'no-store')
-      .send(renderPage(view, { ...data, lang, title: translate(lang, title) }));
+    return pageLanguage(req, this.config.defaultLanguage);
   }
 }

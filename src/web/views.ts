@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Language } from '../notifications/templates/templates.js';
-import { translate, type MessageKey } from './i18n.js';
+import { pickLanguage, translate, type MessageKey } from './i18n.js';
 
 // The templates stay in src/web/views (they are not compiled); found from here in src/ and dist/.
 function viewsDir(): string {
@@ -28,4 +29,27 @@ export interface PageData {
 export function renderPage(name: string, data: PageData): string {
   const t = (key: MessageKey, vars?: Record<string, string>) => translate(data.lang, key, vars);
   return eta.render(name, { ...data, t });
+}
+
+// The language of a page for someone not logged in: the browser's, else the configured default.
+export function pageLanguage(req: FastifyRequest, fallback: Language): Language {
+  return pickLanguage(null, req.headers['accept-language'], fallback);
+}
+
+// A page with a translated title, never cached (pages carry forms, keys or personal data).
+export function sendPage(
+  reply: FastifyReply,
+  status: number,
+  view: string,
+  lang: Language,
+  data: Record<string, unknown>,
+  title: MessageKey,
+  titleVars?: Record<string, string>,
+): FastifyReply {
+  const html = renderPage(view, { ...data, lang, title: translate(lang, title, titleVars) });
+  return reply
+    .status(status)
+    .header('Content-Type', 'text/html; charset=utf-8')
+    .header('Cache-Control', 'no-store')
+    .send(html);
 }
