@@ -17,6 +17,7 @@ import { MembersModule } from './members/members.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { WebModule } from './web/web.module.js';
 import { MailmanSyncModule } from './mailman-sync/mailman-sync.module.js';
+import { SpaceModule } from './space/space.module.js';
 import { SyncModule } from './sync/sync.module.js';
 import { WikiSyncModule } from './wiki-sync/wiki-sync.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
@@ -60,6 +61,7 @@ export class AppModule {
         WikiSyncModule,
         JabberModule,
         DirectoryModule,
+        SpaceModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -175,6 +175,29 @@ export const configSchema = z
     ALLMENDE_LDAP_EXCLUSIVE: bool.default(false),
     ALLMENDE_LDAP_TIMEOUT_MS: positiveInt.max(300_000).default(10_000),
     ALLMENDE_LDAP_CRON: cron.default('*/15 * * * *'),
+    // The space (SpaceAPI v15 at /spaceapi.json and the start page).
+    ALLMENDE_SPACEAPI: bool.default(true),
+    ALLMENDE_SPACE_NAME: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control characters')
+      .optional(),
+    ALLMENDE_SPACEAPI_LOGO_URL: z.url({ protocol: /^https?$/ }).optional(),
+    ALLMENDE_SPACEAPI_URL: z.url({ protocol: /^https?$/ }).optional(),
+    ALLMENDE_SPACE_ADDRESS: z
+      .string()
+      .trim()
+      .min(1)
+      .max(300)
+      .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control characters')
+      .optional(),
+    ALLMENDE_SPACE_LAT: z.coerce.number().min(-90).max(90).optional(),
+    ALLMENDE_SPACE_LON: z.coerce.number().min(-180).max(180).optional(),
+    ALLMENDE_SPACE_CONTACT_EMAIL: mailAddress.optional(),
+    // Hours a member's "I am in the space" lasts before it expires by itself.
+    ALLMENDE_SPACE_PRESENCE_HOURS: positiveInt.max(24).default(4),
   })
   .superRefine((env, ctx) => {
     if (env.ALLMENDE_DATABASE_CA_FILE !== undefined && env.ALLMENDE_DATABASE_TLS !== 'verify') {
@@ -229,6 +252,13 @@ export const configSchema = z
     }
     if (env.ALLMENDE_LDAP_CA_FILE !== undefined && env.ALLMENDE_LDAP_URL === undefined) {
       ctx.addIssue({ code: 'custom', path: ['ALLMENDE_LDAP_CA_FILE'], message: 'only used with ALLMENDE_LDAP_URL' });
+    }
+    if ((env.ALLMENDE_SPACE_LAT === undefined) !== (env.ALLMENDE_SPACE_LON === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.ALLMENDE_SPACE_LAT === undefined ? 'ALLMENDE_SPACE_LAT' : 'ALLMENDE_SPACE_LON'],
+        message: 'ALLMENDE_SPACE_LAT and ALLMENDE_SPACE_LON go together: set both or neither',
+      });
     }
     const user = env.ALLMENDE_SMTP_USER !== undefined;
     const password = env.ALLMENDE_SMTP_PASSWORD !== undefined;

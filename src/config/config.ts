@@ -74,6 +74,22 @@ export interface AppConfig {
   };
   // Unset: the directory (OpenLDAP) target is off.
   ldap?: LdapConfig;
+  space: SpaceConfig;
+}
+
+// The space as the start page and the SpaceAPI endpoint describe it.
+export interface SpaceConfig {
+  // Off: /spaceapi.json answers 404.
+  spaceApi: boolean;
+  name: string;
+  logoUrl: string;
+  url: string;
+  address?: string;
+  lat?: number;
+  lon?: number;
+  contactEmail?: string;
+  // How long "I am in the space" lasts.
+  presenceHours: number;
 }
 
 export interface LdapConfig {
@@ -115,6 +131,10 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     throw new ConfigError(problems);
   }
   const e = result.data;
+  const publicUrl = (e.ALLMENDE_PUBLIC_URL ?? `http://${displayHost(e.ALLMENDE_HOST)}:${e.ALLMENDE_PORT}`).replace(
+    /\/$/,
+    '',
+  );
   return {
     dataDir: resolve(e.ALLMENDE_DATA_DIR),
     database: {
@@ -127,10 +147,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     http: {
       host: e.ALLMENDE_HOST,
       port: e.ALLMENDE_PORT,
-      publicUrl: (e.ALLMENDE_PUBLIC_URL ?? `http://${displayHost(e.ALLMENDE_HOST)}:${e.ALLMENDE_PORT}`).replace(
-        /\/$/,
-        '',
-      ),
+      publicUrl,
       trustProxy: e.ALLMENDE_TRUST_PROXY,
     },
     logLevel: e.ALLMENDE_LOG_LEVEL,
@@ -221,6 +238,17 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
             timeoutMs: e.ALLMENDE_LDAP_TIMEOUT_MS,
             cron: e.ALLMENDE_LDAP_CRON,
           },
+    space: {
+      spaceApi: e.ALLMENDE_SPACEAPI,
+      name: e.ALLMENDE_SPACE_NAME ?? e.ALLMENDE_CLUB_NAME,
+      logoUrl: e.ALLMENDE_SPACEAPI_LOGO_URL ?? `${publicUrl}/assets/logo.svg`,
+      url: e.ALLMENDE_SPACEAPI_URL ?? publicUrl,
+      address: e.ALLMENDE_SPACE_ADDRESS,
+      lat: e.ALLMENDE_SPACE_LAT,
+      lon: e.ALLMENDE_SPACE_LON,
+      contactEmail: e.ALLMENDE_SPACE_CONTACT_EMAIL ?? e.ALLMENDE_BOARD_ADDRESS,
+      presenceHours: e.ALLMENDE_SPACE_PRESENCE_HOURS,
+    },
   };
 }
 

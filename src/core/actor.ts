@@ -16,6 +16,8 @@ export const SCOPES = [
   'sync:write',
   // Ask whether a Jabber login's password is right (the ejabberd extauth program's token).
   'jabber:auth',
+  // Open or close the space (PUT /api/space/state), e.g. a switch at the door.
+  'space:write',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];

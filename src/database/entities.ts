@@ -24,6 +24,8 @@ import { Thing } from '../inventory/entities/thing.entity.js';
 import { ListOptIn } from '../mailman-sync/entities/list-opt-in.entity.js';
 import { ListSubscription } from '../mailman-sync/entities/list-subscription.entity.js';
 import { MailingList } from '../mailman-sync/entities/mailing-list.entity.js';
+import { SpacePresence } from '../space/entities/space-presence.entity.js';
+import { SpaceStateChange } from '../space/entities/space-state-change.entity.js';
 import { SyncRun } from '../sync/entities/sync-run.entity.js';
 import { SyncTargetState } from '../sync/entities/sync-target-state.entity.js';
 import { WikiAccount } from '../wiki-sync/entities/wiki-account.entity.js';
@@ -59,4 +61,6 @@ export const entities = [
   ListOptIn,
   ListSubscription,
   WikiAccount,
+  SpaceStateChange,
+  SpacePresence,
 ];

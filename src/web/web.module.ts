@@ -6,12 +6,13 @@ import { AssetsController } from './assets.controller.js';
 import { LinkPagesController } from './link-pages.controller.js';
 import { PageContextService } from './page-context.service.js';
 import { PagesController } from './pages.controller.js';
+import { StartPagesModule } from './start/start-pages.module.js';
 
 // Server-rendered pages (Eta + Pico.css, no scripts). Every page controller builds its
 // PageContext (language, form token, who is logged in) with PageContextService and answers with
 // sendPage; every <form method="post"> includes the csrf partial.
 @Module({
-  imports: [MembersModule, AuthModule, InventoryModule],
+  imports: [MembersModule, AuthModule, InventoryModule, StartPagesModule],
   controllers: [AssetsController, LinkPagesController, PagesController],
   providers: [PageContextService],
   exports: [PageContextService],
