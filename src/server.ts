@@ -43,7 +43,8 @@ export async function createApp(config: AppConfig, orm: MikroORM, log: Logger): 
   });
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('X-Content-Type-Options', 'nosniff');
-    // A page whose URL carries a key sets its own (no-referrer).
+    // same-origin: a key in a page's URL never leaves the site, and the browser still sends our
+    // Origin with our own forms (under no-referrer it sends `Origin: null`, which is refused).
     if (!reply.hasHeader('Referrer-Policy')) void reply.header('Referrer-Policy', 'same-origin');
     void reply.header('X-Frame-Options', 'DENY');
     // Swagger UI ships inline styles; everything else gets the strict policy.

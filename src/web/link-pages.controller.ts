@@ -245,7 +245,9 @@ export class LinkPagesController {
     title: MessageKey,
     titleVars?: Record<string, string>,
   ) {
-    return sendPage(reply.header('Referrer-Policy', 'no-referrer'), status, view, ctx, data, title, titleVars);
+    // same-origin, not no-referrer: the key in the URL never leaves the site either way, but under
+    // no-referrer browsers send `Origin: null` with the page's own form, which the origin check refuses.
+    return sendPage(reply.header('Referrer-Policy', 'same-origin'), status, view, ctx, data, title, titleVars);
   }
 }
 

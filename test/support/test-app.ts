@@ -107,7 +107,7 @@ export async function loginAs(
   const res = await t.http.post('/api/auth/login').send({ login: m.username, password: PASSWORD });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   const cookie = String(res.headers['set-cookie']).split(';')[0] ?? '';
-  const withAuth = (req: supertest.Test) => req.set('Cookie', cookie).set('Origin', PUBLIC_URL);
+  const withAuth = (req: supertest.Test) => req.set('Cookie', cookie).set('Origin', t.config.http.publicUrl);
   return {
     member: m,
     cookie,
@@ -138,7 +138,7 @@ export function postForm(
     .post(path)
     .type('form')
     .set('Accept', 'text/html')
-    .set('Origin', opts.origin ?? PUBLIC_URL)
+    .set('Origin', opts.origin ?? t.config.http.publicUrl)
     .set('Cookie', cookies.join('; '))
     .send(csrf === null ? fields : { ...fields, _csrf: csrf });
 }
