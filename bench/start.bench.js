@@ -1,0 +1,340 @@
+// Start page benchmark: time to first byte of GET / for a guest and for a logged-in member, and the
+// bytes of a whole page load (the HTML and the two stylesheets; the page has no scripts or images).
+//
+//   npm run build && npm run bench -- start [--requests N] [--keep]
+//
+// Like bench/run.js: the built CLI (dist/) in child processes, its embedded PostgreSQL on a free port
+// in a fresh temp folder, HTTP over 127.0.0.1; every loop bounded in count and time; the server and
+// PostgreSQL stopped and the folder removed at the end, also on failure or Ctrl-C. Output: Markdown.
+
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
+
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const HOST = '127.0.0.1';
+// TTFB goal as for the other pages of issue 9; a page load under 100 kB without photos.
+const GOALS = { ttfbP99Ms: 50, pageBytes: 100 * 1024 };
+const STEP_TIMEOUT_MS = 300_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+const WARMUP = 200;
+const THINGS = 200;
+const ADMIN = { email: 'bench@example.org', password: 'Zwanzig Dinge im Regal, fünf Kisten 42!' };
+
+function parseArgs(argv) {
+  const opts = { requests: 1000, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--keep') opts.keep = true;
+    else if (a === '--requests') {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n < 10 || n > 100_000) throw new Error(`${a} needs a whole number from 10 to 100000`);
+      opts.requests = n;
+    } else throw new Error(`unknown option ${a}`);
+  }
+  return opts;
+}
+
+function table(title, headers, rows) {
+  const width = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r) => `| ${r.map((c, i) => String(c).padEnd(width[i])).join(' | ')} |`;
+  console.log(
+    [
+      '',
+      `### ${title}`,
+      '',
+      line(headers),
+      `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+      ...rows.map(line),
+    ].join('\n'),
+  );
+}
+
+const fmt = (ms) =>
+  ms < 10 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+const goal = (value, limit) => (value <= limit ? `met (< ${fmt(limit)})` : `MISSED (< ${fmt(limit)})`);
+
+function machine() {
+  let cpu = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpu;
+  } catch {
+    /* not Linux */
+  }
+  return [
+    ['cpu', cpu],
+    ['cores', os.availableParallelism()],
+    ['memory', `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`],
+    ['node', process.version],
+    ['os', `${os.type()} ${os.release()} ${os.arch()}`],
+    ['date', new Date().toISOString().replace(/\.\d+Z$/, 'Z')],
+  ];
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, HOST, () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const live = new Set();
+
+function env(ctx, extra = {}) {
+  const out = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k === 'DATABASE_URL' || k.startsWith('ALLMENDE_') || k === 'NODE_OPTIONS') continue;
+    out[k] = v;
+  }
+  return {
+    ...out,
+    ALLMENDE_DATA_DIR: ctx.dataDir,
+    ALLMENDE_EMBEDDED_PG_PORT: String(ctx.pgPort),
+    ALLMENDE_HOST: HOST,
+    ALLMENDE_LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
+function runCli(ctx, args, input = '') {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: ctx.tmp,
+      env: env(ctx),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    live.add(child);
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (out = (out + d).slice(-50_000)));
+    child.stderr.setEncoding('utf8').on('data', (d) => (out = (out + d).slice(-50_000)));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+    const timer = setTimeout(() => child.kill('SIGKILL'), STEP_TIMEOUT_MS);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      live.delete(child);
+      if (code === 0) resolve(out);
+      else reject(new Error(`allmende ${args.join(' ')} exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+async function startServer(ctx) {
+  const port = await freePort();
+  const url = `http://${HOST}:${port}`;
+  const child = spawn(process.execPath, [CLI, 'serve'], {
+    cwd: ctx.tmp,
+    env: env(ctx, { ALLMENDE_PORT: String(port), ALLMENDE_PUBLIC_URL: url }),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  const until = performance.now() + 60_000;
+  while (performance.now() < until) {
+    const ok = await fetch(`${url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { child, url };
+    if (child.exitCode !== null) break;
+    await sleep(200);
+  }
+  throw new Error('the server did not become ready within 60 s');
+}
+
+async function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const exited = await Promise.race([
+    new Promise((r) => child.once('exit', () => r(true))),
+    sleep(20_000).then(() => false),
+  ]);
+  if (!exited) child.kill('SIGKILL');
+}
+
+async function call(server, path, init = {}) {
+  const res = await fetch(`${server.url}${path}`, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const buf = Buffer.from(await res.arrayBuffer());
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: HTTP ${res.status} ${buf.toString('utf8', 0, 300)}`);
+  return { res, buf, json: () => JSON.parse(buf.toString('utf8')) };
+}
+
+// ---------------------------------------------------------------- the benchmark
+
+// fetch() resolves when the status line and headers are in: that moment is the first byte.
+async function ttfb(server, headers) {
+  const s = performance.now();
+  const res = await fetch(`${server.url}/`, { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const first = performance.now() - s;
+  const body = Buffer.from(await res.arrayBuffer());
+  if (res.status !== 200) throw new Error(`GET /: HTTP ${res.status}`);
+  return { first, total: performance.now() - s, bytes: body.length };
+}
+
+// What a browser fetches for one visit: the page, then the stylesheets it links (first visit, no cache).
+async function pageLoad(server, headers) {
+  const html = await call(server, '/', { headers });
+  const sheets = [...html.buf.toString('utf8').matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => m[1]);
+  const files = [['/', html.buf]];
+  for (const href of sheets) files.push([href, (await call(server, href, { headers })).buf]);
+  if (/<script|<img/i.test(html.buf.toString('utf8'))) throw new Error('the start page loads more than stylesheets');
+  return files.map(([path, buf]) => ({ path, bytes: buf.length, gzip: gzipSync(buf).length }));
+}
+
+const kB = (n) => `${(n / 1024).toFixed(1)} kB`;
+
+async function run(ctx) {
+  await runCli(ctx, ['migrate']);
+  await runCli(
+    ctx,
+    ['admin', 'create', '--first-name', 'Bench', '--last-name', 'Admin', '--email', ADMIN.email, '--password-stdin'],
+    `${ADMIN.password}\n`,
+  );
+  const server = await startServer(ctx);
+  ctx.server = server;
+  const login = await call(server, '/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: ADMIN.email, password: ADMIN.password }),
+  });
+  const cookie = /allmende_session=[^;]+/.exec(login.res.headers.get('set-cookie') ?? '')?.[0];
+  const write = { 'content-type': 'application/json', cookie, origin: server.url };
+  // What the member's page shows: things (5 of them), the state with a message, themself present.
+  for (let i = 1; i <= THINGS; i++) {
+    await call(server, '/api/things', { method: 'POST', headers: write, body: JSON.stringify({ name: `Ding ${i}` }) });
+  }
+  await call(server, '/api/space/state', {
+    method: 'PUT',
+    headers: write,
+    body: JSON.stringify({ open: true, message: 'bis 22 Uhr' }),
+  });
+  const form = { 'content-type': 'application/x-www-form-urlencoded', cookie, origin: server.url };
+  const csrfPage = await fetch(`${server.url}/`, { headers: { cookie } });
+  const csrf = /allmende_csrf=([^;]+)/.exec(csrfPage.headers.get('set-cookie') ?? '')?.[1];
+  await csrfPage.arrayBuffer();
+  const arrived = await fetch(`${server.url}/space/presence`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { ...form, cookie: `${cookie}; allmende_csrf=${csrf}` },
+    body: `here=yes&_csrf=${csrf}`,
+  });
+  if (arrived.status !== 303) throw new Error(`POST /space/presence: HTTP ${arrived.status}`);
+
+  const viewers = [
+    ['guest', { accept: 'text/html', 'accept-language': 'de' }],
+    ['member', { accept: 'text/html', 'accept-language': 'de', cookie }],
+  ];
+  const member = (await call(server, '/', { headers: viewers[1][1] })).buf.toString('utf8');
+  if (!member.includes('Ding 200') || !member.includes('Bench Admin'))
+    throw new Error('the member page lacks its parts');
+
+  const ttfbRows = [];
+  const p99 = {};
+  for (const [who, headers] of viewers) {
+    for (let i = 0; i < WARMUP; i++) await ttfb(server, headers);
+    const firsts = [];
+    const totals = [];
+    let bytes = 0;
+    const started = performance.now();
+    for (let i = 0; i < ctx.opts.requests && performance.now() - started < STEP_TIMEOUT_MS; i++) {
+      const r = await ttfb(server, headers);
+      firsts.push(r.first);
+      totals.push(r.total);
+      bytes = r.bytes;
+    }
+    firsts.sort((a, b) => a - b);
+    totals.sort((a, b) => a - b);
+    p99[who] = pct(firsts, 0.99);
+    ttfbRows.push([
+      who,
+      firsts.length,
+      fmt(pct(firsts, 0.5)),
+      fmt(pct(firsts, 0.95)),
+      fmt(pct(firsts, 0.99)),
+      fmt(firsts[firsts.length - 1]),
+      fmt(pct(totals, 0.5)),
+      kB(bytes),
+    ]);
+  }
+
+  const loadRows = [];
+  const totals = {};
+  for (const [who, headers] of viewers) {
+    const files = await pageLoad(server, headers);
+    for (const f of files) loadRows.push([who, f.path, kB(f.bytes), kB(f.gzip)]);
+    totals[who] = files.reduce((n, f) => n + f.bytes, 0);
+    loadRows.push([who, '**total**', kB(totals[who]), kB(files.reduce((n, f) => n + f.gzip, 0))]);
+  }
+
+  table(
+    `start page: GET / time to first byte (sequential, ${ctx.opts.requests} requests after ${WARMUP} warm-up)`,
+    ['viewer', 'requests', 'p50', 'p95', 'p99', 'max', 'p50 whole answer', 'HTML'],
+    ttfbRows,
+  );
+  table(
+    'start page: one page load, first visit (as sent; gzip for a proxy that compresses)',
+    ['viewer', 'file', 'bytes', 'gzip'],
+    loadRows,
+  );
+  table(
+    'goals',
+    ['figure', 'value', 'goal'],
+    [
+      ['guest TTFB p99', fmt(p99.guest), goal(p99.guest, GOALS.ttfbP99Ms)],
+      ['member TTFB p99', fmt(p99.member), goal(p99.member, GOALS.ttfbP99Ms)],
+      [
+        'member page load',
+        kB(totals.member),
+        totals.member <= GOALS.pageBytes ? 'met (< 100 kB)' : 'MISSED (< 100 kB)',
+      ],
+    ],
+  );
+}
+
+async function main() {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`bench: ${err.message}\nusage: npm run bench -- start [--requests N] [--keep]`);
+    return 2;
+  }
+  table('machine', ['machine', 'value'], machine());
+  const tmp = await mkdtemp(join(os.tmpdir(), 'allmende-bench-'));
+  // As root the embedded PostgreSQL runs as the `postgres` user, which must enter this folder.
+  await chmod(tmp, 0o711);
+  const ctx = { opts, tmp, dataDir: join(tmp, 'data'), pgPort: await freePort() };
+  const cleanup = async () => {
+    for (const child of [...live]) await stop(child);
+    if (opts.keep) console.log(`\nkept ${tmp}`);
+    else await rm(tmp, { recursive: true, force: true });
+  };
+  const onSignal = () => void cleanup().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const t0 = performance.now();
+  try {
+    await run(ctx);
+    console.log(`\ndone in ${fmt(performance.now() - t0)}`);
+    return 0;
+  } catch (err) {
+    console.error(`\nbench failed: ${err.stack ?? err}`);
+    return 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+process.exitCode = await main();
