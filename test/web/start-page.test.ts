@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, loginAs, postForm, PUBLIC_URL, type TestApp } from '../support/test-app.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SpaceService } from '../../src/space/space.service.js';
+import { createTestApp, loginAs, makeMember, postForm, PUBLIC_URL, type TestApp } from '../support/test-app.js';
 
 const SCRIPT = '<script>alert(1)</script>';
 const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
@@ -128,5 +129,42 @@ describe('start page for members', () => {
     expect(page.text).toContain('<a href="/" aria-current="page">');
     expect((await stranger()).status).toBe(200);
     expect(PUBLIC_URL).toMatch(/^http/);
+  });
+});
+
+describe('start page cost', () => {
+  // Every SQL statement of the app goes through the one connection's execute().
+  async function queriesOf(path: string): Promise<number> {
+    const spy = vi.spyOn(t.orm.em.getConnection(), 'execute');
+    try {
+      expect((await member.page(path)).status).toBe(200);
+      return spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('takes a handful of queries, however many things and people there are (no query per row)', async () => {
+    const space = t.app.get(SpaceService);
+    const arrive = async () => {
+      const m = await makeMember(t, { state: 'active' });
+      await space.arrive({
+        kind: 'member',
+        memberId: m.id,
+        label: m.username,
+        role: 'member',
+        scopes: 'all',
+        clientAddress: null,
+      });
+    };
+    await arrive();
+    const few = await queriesOf('/');
+    for (let i = 0; i < 5; i++) await arrive();
+    for (let i = 0; i < 10; i++) await helper.post('/api/things').send({ name: `Kiste ${i}` });
+    const many = await queriesOf('/');
+    expect(many).toBe(few);
+    expect(few).toBeGreaterThanOrEqual(4);
+    // Session, page context, state, who is here, newest things (and a session touch now and then).
+    expect(many).toBeLessThanOrEqual(6);
   });
 });
