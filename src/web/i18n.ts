@@ -1,6 +1,7 @@
 import type { Language } from '../notifications/templates/templates.js';
 import { coreMessages } from './messages/core.js';
 import { layoutMessages } from './messages/layout.js';
+import { memberMessages } from './messages/member.js';
 
 // Pure: the page language from the member's choice, else the browser's Accept-Language, else the default.
 export function pickLanguage(
@@ -23,7 +24,7 @@ export function pickLanguage(
 }
 
 // Each area of the web UI keeps its strings in src/web/messages/<area>.ts; a key lives in one file.
-const catalogs = [coreMessages, layoutMessages] as const;
+const catalogs = [coreMessages, layoutMessages, memberMessages] as const;
 type Catalog = (typeof catalogs)[number];
 type Keys<C> = C extends { de: infer D } ? keyof D : never;
 export type MessageKey = Keys<Catalog>;

@@ -4,6 +4,7 @@ import { InventoryModule } from '../inventory/inventory.module.js';
 import { MembersModule } from '../members/members.module.js';
 import { AssetsController } from './assets.controller.js';
 import { LinkPagesController } from './link-pages.controller.js';
+import { MemberPagesModule } from './member/member-pages.module.js';
 import { PageContextService } from './page-context.service.js';
 import { PagesController } from './pages.controller.js';
 
@@ -11,7 +12,7 @@ import { PagesController } from './pages.controller.js';
 // PageContext (language, form token, who is logged in) with PageContextService and answers with
 // sendPage; every <form method="post"> includes the csrf partial.
 @Module({
-  imports: [MembersModule, AuthModule, InventoryModule],
+  imports: [MembersModule, AuthModule, InventoryModule, MemberPagesModule],
   controllers: [AssetsController, LinkPagesController, PagesController],
   providers: [PageContextService],
   exports: [PageContextService],
