@@ -196,6 +196,31 @@ describe('/me/password', () => {
     expect((await t.http.get('/api/me').set('Cookie', otherCookie)).status).toBe(401);
     const login = await t.http.post('/api/auth/login').send({ login: m.member.username, password: next });
     expect(login.status).toBe(200);
+    const mails = await t.orm.em
+      .fork()
+      .execute<{ template: string }[]>('select template from outbox_mail where member_id = ?', [m.member.id]);
+    expect(mails.map((x) => x.template)).toContain('password-changed');
+  });
+
+  it('counts wrong current passwords as failed logins: after the limit, 429 and no change', async () => {
+    const m = await member();
+    const next = 'ein anderes sehr langes Passwort';
+    for (let i = 0; i < 10; i++) {
+      const res = await m.form('/me/password', {
+        currentPassword: `falsch ${i} falsch`,
+        password: next,
+        password2: next,
+      });
+      expect(res.status).toBe(400);
+    }
+    const limited = await m.form('/me/password', { currentPassword: PASSWORD, password: next, password2: next });
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+    expect(limited.text).toContain('<small id="currentPassword-error">Zu viele Anfragen');
+    await t.orm.em.fork().execute('delete from rate_limit_bucket');
+    expect((await t.http.post('/api/auth/login').send({ login: m.member.username, password: PASSWORD })).status).toBe(
+      200,
+    );
   });
 
   it('shows each problem next to its field', async () => {
@@ -387,6 +412,8 @@ describe('things', () => {
     expect(none.status).toBe(200);
     expect(none.text).not.toContain(SCRIPT);
     expect(inputValue(none.text, 'q')).toBe(ESCAPED);
+    const odd = await m.page('/things?q=a&q=b&page=abc');
+    expect(odd.status).toBe(200);
     const long = await m.page(`/things?q=${'x'.repeat(201)}`);
     expect(long.status).toBe(400);
     expect(long.text).toContain('id="q-error"');

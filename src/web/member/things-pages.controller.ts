@@ -51,8 +51,10 @@ export class ThingsPagesController {
     @Res() reply: FastifyReply,
   ) {
     const ctx = await this.pages.of(req, reply);
-    const q = (query.q ?? '').trim();
-    const parsed = thingListSchema.safeParse({ q: q === '' ? undefined : q, page: query.page, pageSize: PAGE_SIZE });
+    const q = typeof query.q === 'string' ? query.q.trim() : '';
+    // A page number that is no number is page 1: it comes from a link, not from the form.
+    const page = /^[1-9]\d{0,4}$/.test(query.page ?? '') ? query.page : undefined;
+    const parsed = thingListSchema.safeParse({ q: q === '' ? undefined : q, page, pageSize: PAGE_SIZE });
     if (!parsed.success) {
       return sendPage(reply, 400, 'things', ctx, { q, errors: zodErrors(parsed.error), result: null }, 'things.title');
     }
