@@ -301,11 +301,16 @@ export class AuthService {
     const memberId = actor.memberId;
     // Checked outside the change's transaction: a failure's count and audit entry must stay.
     const check = this.orm.em.fork();
-    const username = (await check.findOne(Member, { id: memberId }, { fields: ['username'] }))?.username;
-    if (!username) throw AppError.notFound('member');
+    const who = await check.findOne(Member, { id: memberId }, { fields: ['username', 'firstName', 'lastName'] });
+    if (!who) throw AppError.notFound('member');
+    // Both kinds of problem at once, so the form names every field that needs another try.
+    const problems = passwordProblems(password, [who.username, who.firstName, who.lastName]).map((message) => ({
+      field: 'password',
+      message,
+    }));
     try {
       await this.checkCredentials(check, {
-        identifier: username,
+        identifier: who.username,
         where: { id: memberId },
         password: current,
         states: LOGIN_STATES,
@@ -315,10 +320,11 @@ export class AuthService {
       });
     } catch (err) {
       if (err instanceof AppError && err.code === 'UNAUTHENTICATED') {
-        throw AppError.validation([{ field: 'currentPassword', message: 'is not your current password' }]);
+        throw AppError.validation([{ field: 'currentPassword', message: 'is not your current password' }, ...problems]);
       }
       throw err;
     }
+    if (problems.length > 0) throw AppError.validation(problems);
     await this.orm.em.fork().transactional(async (em) => {
       const member = await em.findOneOrFail(Member, { id: memberId });
       await this.setPassword(em, actor, member, password, actor.sessionId);

@@ -232,6 +232,14 @@ describe('/me/password', () => {
     });
     expect(wrong.status).toBe(400);
     expect(wrong.text).toContain('<small id="currentPassword-error">Das ist nicht dein aktuelles Passwort.</small>');
+    expect(wrong.text).not.toContain('id="password-error"');
+    const both = await m.form('/me/password', {
+      currentPassword: 'falsch falsch',
+      password: 'kurz',
+      password2: 'kurz',
+    });
+    expect(both.text).toContain('id="currentPassword-error"');
+    expect(both.text).toMatch(/<small id="password-error">at least 12 characters/);
     const mismatch = await m.form('/me/password', {
       currentPassword: PASSWORD,
       password: 'ein neues langes Passwort',
