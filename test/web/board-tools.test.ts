@@ -106,6 +106,13 @@ describe('member import', () => {
     expect(form.text).toContain('1 neu');
   });
 
+  it('refuses a file over the limit with a clear message', async () => {
+    const big = Buffer.alloc(20 * 1024 * 1024 + 1, 'a');
+    const res = await upload({ file: big });
+    expect(res.status).toBe(413);
+    expect(res.text).toContain('<small id="csv-error">Die Datei ist größer als 20 MB.</small>');
+  });
+
   it('refuses an upload without its form token, and a helper', async () => {
     const res = await t.http
       .post('/board/import')
@@ -142,6 +149,9 @@ describe('places and things', () => {
   });
 
   it('creates and edits a thing: place, ownership, errors kept at the fields', async () => {
+    const form = await helper.page('/board/things/new');
+    expect(form.status).toBe(200);
+    expect(form.text).toContain('<label for="name">Name</label>');
     const places = await helper.page('/board/locations');
     const shelf = /<option value="(\d+)">Werkstatt › Regal<\/option>/.exec(places.text)?.[1];
     expect(shelf).toBeDefined();
