@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MembersService } from '../../src/members/members.service.js';
-import { createTestApp, loginAs, makeMember, PUBLIC_URL, TEST_CSRF, type TestApp } from '../support/test-app.js';
+import {
+  createTestApp,
+  loginAs,
+  makeMember,
+  postForm,
+  PUBLIC_URL,
+  TEST_CSRF,
+  type TestApp,
+} from '../support/test-app.js';
 
 // The board's member pages as a browser without JavaScript uses them: forms posted as
 // application/x-www-form-urlencoded (multipart for the upload) from our own origin.
@@ -67,6 +75,20 @@ describe('access', () => {
   });
 });
 
+describe('languages', () => {
+  it('speaks the browser’s language when the member chose none, errors included', async () => {
+    const page = await board.page('/board').set('Accept-Language', 'en');
+    expect(page.text).toContain('Registrations waiting for activation');
+    expect(page.text).toContain('<html lang="en">');
+    const res = await postForm(t, '/board/intake', { firstName: '', lastName: 'L' }, { cookie: board.cookie }).set(
+      'Accept-Language',
+      'en',
+    );
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('<small id="firstName-error">must not be empty</small>');
+  });
+});
+
 describe('intake → activation', () => {
   it('keeps what was typed and shows errors next to the fields', async () => {
     const res = await board.form('/board/intake', {
@@ -80,7 +102,7 @@ describe('intake → activation', () => {
     expect(res.text).toContain(`value="${'x'.repeat(101)}"`);
     expect(res.text).toContain('value="kein-at-zeichen"');
     expect(res.text).toMatch(/id="firstName"[^>]*aria-invalid="true" aria-describedby="firstName-error"/);
-    expect(res.text).toContain('<small id="firstName-error">at most 100 characters</small>');
+    expect(res.text).toContain('<small id="firstName-error">höchstens 100 Zeichen</small>');
     expect(res.text).toContain('<small id="lastName-error">');
     expect(res.text).toContain('<small id="privateEmail-error">');
     expect(res.text).toContain('<small id="memberNumber-error">');
@@ -131,7 +153,7 @@ describe('intake → activation', () => {
     await makeMember(t, { memberNumber: '9001' });
     const res = await board.form('/board/intake', { firstName: 'Rosa', lastName: 'L', memberNumber: '9001' });
     expect(res.status).toBe(400);
-    expect(res.text).toContain('<small id="memberNumber-error">already used by another record</small>');
+    expect(res.text).toContain('<small id="memberNumber-error">ist schon vergeben</small>');
     expect(res.text).toContain('value="Rosa"');
   });
 });
@@ -188,7 +210,7 @@ describe('member page', () => {
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('value="31.12.2030"');
     expect(bad.text).toContain(`value="${ESCAPED}"`);
-    expect(bad.text).toContain('<small id="on-error">must be a date as YYYY-MM-DD</small>');
+    expect(bad.text).toContain('<small id="on-error">muss ein Datum sein (JJJJ-MM-TT)</small>');
     const long = await board.form(`/board/members/${m.id}/exit`, { on: '2030-12-31', exitReason: 'x'.repeat(501) });
     expect(long.status).toBe(400);
     expect(long.text).toContain('<small id="exitReason-error">');
@@ -275,7 +297,7 @@ describe('groups', () => {
     expect(list.text).toContain(`Werkstatt ${ESCAPED}`);
     const dup = await board.form('/board/groups', { name: 'Noch eine', slug: 'werkstatt' });
     expect(dup.status).toBe(400);
-    expect(dup.text).toContain('<small id="slug-error">already used by another record</small>');
+    expect(dup.text).toContain('<small id="slug-error">ist schon vergeben</small>');
 
     const m = await makeMember(t, { firstName: 'Gruppen', lastName: 'Mensch', state: 'active' });
     const missing = await board.form('/board/groups/werkstatt/members', { username: 'niemand-hier' });

@@ -129,7 +129,7 @@ describe('places and things', () => {
   it('creates places (errors at the fields, script escaped) and edits one', async () => {
     const bad = await helper.form('/board/locations', { name: 'x'.repeat(101), parentId: '', description: SCRIPT });
     expect(bad.status).toBe(400);
-    expect(bad.text).toContain('<small id="name-error">at most 100 characters</small>');
+    expect(bad.text).toContain('<small id="name-error">höchstens 100 Zeichen</small>');
     expect(bad.text).toContain(`value="${ESCAPED}"`);
     const empty = await helper.form('/board/locations', { name: '', parentId: '' });
     expect(empty.status).toBe(400);

@@ -4,6 +4,7 @@ import { hasRole, type Role } from '../../core/actor.js';
 import { AppError } from '../../core/app.errors.js';
 import { ZodPipe } from '../../http/zod.pipe.js';
 import { isMessageKey, translate, type MessageKey } from '../i18n.js';
+import type { Language } from '../../notifications/templates/templates.js';
 import { sendPage, type PageContext } from '../views.js';
 
 // A posted form as Fastify parses it: a repeated name arrives as an array.
@@ -60,6 +61,31 @@ export async function attempt<T>(
   }
 }
 
+// The services' validation messages are English; the common ones are shown in the page's language.
+const PROBLEMS: readonly [RegExp, MessageKey][] = [
+  [/^must not be empty$/, 'board.problem.empty'],
+  [/^at most (\d+) characters$/, 'board.problem.max'],
+  [/^must not contain control characters$/, 'board.problem.control'],
+  [/^must be an e-mail address$/, 'board.problem.email'],
+  [/^must be a date as YYYY-MM-DD$/, 'board.problem.date'],
+  [/^already used by another record$/, 'board.problem.taken'],
+  [/^must not contain spaces$/, 'board.problem.spaces'],
+];
+
+// Pure: a validation message in the language (unknown ones stay as they are).
+export function localizeProblem(lang: Language, message: string): string {
+  return message
+    .split('; ')
+    .map((part) => {
+      for (const [pattern, key] of PROBLEMS) {
+        const m = pattern.exec(part);
+        if (m) return translate(lang, key, { n: m[1] ?? '' });
+      }
+      return part;
+    })
+    .join('; ');
+}
+
 interface SubNavItem {
   href: string;
   label: MessageKey;
@@ -102,12 +128,18 @@ export function sendBoardPage(
   // What the last change did (?done=… after a redirect); only notes the catalog knows are shown.
   const key = typeof data.done === 'string' ? `board.done.${data.done}` : '';
   const note = isMessageKey(key) ? translate(ctx.lang, key) : null;
+  const errors =
+    data.errors && typeof data.errors === 'object'
+      ? Object.fromEntries(
+          Object.entries(data.errors as FieldErrors).map(([k, v]) => [k, localizeProblem(ctx.lang, v)]),
+        )
+      : undefined;
   return sendPage(
     reply,
     status,
     `board/${view}`,
     ctx,
-    { ...data, note, subnav: boardNav(role, ctx.path), isBoard: hasRole({ role }, 'board') },
+    { ...data, errors, note, subnav: boardNav(role, ctx.path), isBoard: hasRole({ role }, 'board') },
     title,
     titleVars,
   );
