@@ -198,6 +198,13 @@ export class MembersService {
       .find(Revision, { state: 'pending' }, { orderBy: { createdAt: 'asc' }, populate: ['member'] });
   }
 
+  // A member's own changes still waiting for the board, oldest first.
+  async pendingOf(memberId: number): Promise<Revision[]> {
+    return this.orm.em
+      .fork()
+      .find(Revision, { member: memberId, state: 'pending' }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  }
+
   async decide(actor: Actor, revisionId: number, approve: boolean, note?: string): Promise<Revision> {
     return this.orm.em.fork().transactional(async (em) => {
       const revision = await em.findOne(Revision, { id: revisionId }, { populate: ['member'] });

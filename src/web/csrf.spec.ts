@@ -22,7 +22,9 @@ describe('navFor', () => {
     expect(navFor('member', '/me/addresses').map((i) => [i.href, i.current])).toEqual([
       ['/', false],
       ['/me', true],
+      ['/things', false],
     ]);
+    expect(navFor('member', '/things/5').find((i) => i.current)?.href).toBe('/things');
     expect(navFor('board', '/board').find((i) => i.current)?.href).toBe('/board');
   });
 });

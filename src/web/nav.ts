@@ -12,6 +12,7 @@ export interface NavItem {
 export const NAV: readonly NavItem[] = [
   { href: '/', label: 'nav.start', role: 'public' },
   { href: '/me', label: 'nav.profile', role: 'member' },
+  { href: '/things', label: 'nav.things', role: 'member' },
   { href: '/board', label: 'nav.board', role: 'helper' },
 ];
 

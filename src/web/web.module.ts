@@ -2,8 +2,10 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { InventoryModule } from '../inventory/inventory.module.js';
 import { MembersModule } from '../members/members.module.js';
+import { BoardPagesModule } from './board/board-pages.module.js';
 import { AssetsController } from './assets.controller.js';
 import { LinkPagesController } from './link-pages.controller.js';
+import { MemberPagesModule } from './member/member-pages.module.js';
 import { PageContextService } from './page-context.service.js';
 import { PagesController } from './pages.controller.js';
 import { StartPagesModule } from './start/start-pages.module.js';
@@ -12,7 +14,7 @@ import { StartPagesModule } from './start/start-pages.module.js';
 // PageContext (language, form token, who is logged in) with PageContextService and answers with
 // sendPage; every <form method="post"> includes the csrf partial.
 @Module({
-  imports: [MembersModule, AuthModule, InventoryModule, StartPagesModule],
+  imports: [MembersModule, AuthModule, InventoryModule, MemberPagesModule, BoardPagesModule, StartPagesModule],
   controllers: [AssetsController, LinkPagesController, PagesController],
   providers: [PageContextService],
   exports: [PageContextService],
