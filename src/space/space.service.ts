@@ -1,4 +1,4 @@
-import { MikroORM } from '@mikro-orm/postgresql';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -45,6 +45,7 @@ export class SpaceService {
   async setState(actor: Actor, input: SpaceStateInput): Promise<SpaceState> {
     const message = input.message === undefined || input.message === '' ? null : input.message;
     const change = await this.orm.em.fork().transactional(async (em) => {
+      await this.requireActive(em, actor);
       const row = em.create(SpaceStateChange, {
         open: input.open,
         message,
@@ -71,6 +72,7 @@ export class SpaceService {
     const memberId = this.memberOf(actor);
     const until = new Date(Date.now() + this.config.space.presenceHours * 3600_000);
     const em = this.orm.em.fork();
+    await this.requireActive(em, actor);
     // Expired rows are never shown; dropping them here keeps the table as small as the space.
     await em.execute('delete from space_presence where until <= now()');
     await em.execute(
@@ -92,6 +94,15 @@ export class SpaceService {
        where p.until > now() and m.state = 'active' order by m.display_name, m.id limit 100`,
     );
     return rows.map((r) => ({ id: r.id, displayName: r.display_name, until: new Date(r.until) }));
+  }
+
+  // A registered member may log in before the board activates them, but not yet speak for the
+  // space. Programs (door switches) act through a token, whose owner is active by construction.
+  private async requireActive(em: EntityManager, actor: Actor): Promise<void> {
+    if (actor.memberId === null) return;
+    const [row] = await em.execute<{ state: string }[]>('select state from member where id = ?', [actor.memberId]);
+    if (row?.state !== 'active')
+      throw new AppError('FORBIDDEN', 'only active members can do this; the board activates new members');
   }
 
   private memberOf(actor: Actor): number {

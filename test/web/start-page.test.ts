@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SpaceService } from '../../src/space/space.service.js';
-import { createTestApp, loginAs, makeMember, postForm, PUBLIC_URL, type TestApp } from '../support/test-app.js';
+import {
+  createTestApp,
+  loginAs,
+  makeMember,
+  PASSWORD,
+  postForm,
+  PUBLIC_URL,
+  type TestApp,
+} from '../support/test-app.js';
 
 const SCRIPT = '<script>alert(1)</script>';
 const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
@@ -74,6 +82,15 @@ describe('start page for members', () => {
     expect(noButton.status).toBe(400);
     expect(noButton.text).toContain('id="open-error"');
     expect(noButton.text).toContain('value="hallo"');
+    expect((await t.http.get('/api/space/state')).body.open).toBe(false);
+  });
+
+  it('a registered member, not yet activated, can neither set the state nor say they are here', async () => {
+    const fresh = await makeMember(t, { password: PASSWORD, state: 'registered' });
+    const login = await t.http.post('/api/auth/login').send({ login: fresh.username, password: PASSWORD });
+    const cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
+    expect((await postForm(t, '/space/state', { open: 'open' }, { cookie })).status).toBe(403);
+    expect((await postForm(t, '/space/presence', { here: 'yes' }, { cookie })).status).toBe(403);
     expect((await t.http.get('/api/space/state')).body.open).toBe(false);
   });
 
