@@ -124,6 +124,41 @@ describe('/me profile', () => {
     expect((await m.get('/api/me')).body.displayName).toBe(SCRIPT);
   });
 
+  it('shows the club’s own profile fields; a member changes the editable ones, some via the board', async () => {
+    const admin = await loginAs(t, 'admin');
+    const fields = [
+      { key: 'phone', label: 'Telefon', visibility: 'members', memberEditable: true },
+      { key: 'shirt', label: 'T-Shirt-Größe', visibility: 'board', memberEditable: true, requiresApproval: true },
+      { key: 'keyHolder', label: 'Schlüssel', visibility: 'board', memberEditable: false },
+    ];
+    for (const f of fields) expect((await admin.post('/api/profile-fields').send(f)).status).toBe(201);
+    const m = await member({ firstName: 'Emma', lastName: 'Ihrer' });
+    // A new member's values are an object (they were once stored as the JSON string "{}").
+    const [stored] = await t.orm.em
+      .fork()
+      .execute<{ kind: string }[]>('select jsonb_typeof(profile) as kind from member where id = ?', [m.member.id]);
+    expect(stored?.kind).toBe('object');
+    const page = await m.page('/me');
+    expect(page.text).toContain('<label for="profile_phone">Telefon</label>');
+    expect(page.text).toContain(
+      '<label for="profile_shirt">T-Shirt-Größe – Änderungen muss der Vorstand bestätigen.</label>',
+    );
+    expect(page.text).not.toContain('profile_keyHolder');
+    const base = { displayName: 'Emma Ihrer', firstName: 'Emma', lastName: 'Ihrer', language: '' };
+    const long = await m.form('/me', { ...base, profile_phone: '1'.repeat(2001), profile_shirt: SCRIPT });
+    expect(long.status).toBe(400);
+    expect(long.text).toMatch(/id="profile_phone"[^>]*aria-invalid="true" aria-describedby="profile_phone-error"/);
+    expect(long.text).toContain('<small id="profile_phone-error">');
+    expect(inputValue(long.text, 'profile_shirt')).toBe(ESCAPED);
+    const ok = await m.form('/me', { ...base, profile_phone: `030 ${SCRIPT}`, profile_shirt: 'XL' });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.location).toBe('/me?done=pending');
+    const after = await m.page('/me');
+    expect(inputValue(after.text, 'profile_phone')).toBe(`030 ${ESCAPED}`);
+    expect(after.text).toContain('T-Shirt-Größe: „“ → „XL“');
+    expect((await m.get('/api/me')).body.profile).toEqual({ phone: `030 ${SCRIPT}` });
+  });
+
   it('refuses a form without its token (403) and changes nothing', async () => {
     const m = await member({ firstName: 'Ada' });
     const before = (await m.get('/api/me')).body;
