@@ -198,6 +198,14 @@ export class MembersService {
       .find(Revision, { state: 'pending' }, { orderBy: { createdAt: 'asc' }, populate: ['member'] });
   }
 
+  // The active member with this username (the login name), for forms that name a member.
+  async activeIdByUsername(username: string): Promise<number | null> {
+    const member = await this.orm.em
+      .fork()
+      .findOne(Member, { username: username.trim().toLowerCase(), state: 'active' }, { fields: ['id'] });
+    return member?.id ?? null;
+  }
+
   // A member's own changes still waiting for the board, oldest first.
   async pendingOf(memberId: number): Promise<Revision[]> {
     return this.orm.em

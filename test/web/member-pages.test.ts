@@ -523,7 +523,18 @@ describe('things', () => {
     expect(nobody.status).toBe(400);
     expect(nobody.text).toContain('<small id="borrower-error">Kein aktives Mitglied mit diesem Benutzernamen.</small>');
     expect(inputValue(nobody.text, 'borrower')).toBe(ESCAPED);
-    const ok = await helper.form(`/things/${thingId}/lend`, { borrower: m.member.username, dueOn: '2999-01-01' });
+    const registered = await makeMember(t, { password: PASSWORD, state: 'registered' });
+    const inactive = await helper.form(`/things/${thingId}/lend`, {
+      borrower: registered.username,
+      dueOn: '2999-01-01',
+    });
+    expect(inactive.text).toContain('<small id="borrower-error">');
+    const gone = await helper.form('/things/gibtsnicht/lend', { dueOn: '2999-01-01' });
+    expect(gone.status).toBe(404);
+    const ok = await helper.form(`/things/${thingId}/lend`, {
+      borrower: ` ${m.member.username.toUpperCase()} `,
+      dueOn: '2999-01-01',
+    });
     expect(ok.status).toBe(303);
     expect((await m.get('/api/me/loans')).body).toHaveLength(1);
     const twice = await helper.form(`/things/${thingId}/lend`, { borrower: m.member.username, dueOn: '2999-01-01' });

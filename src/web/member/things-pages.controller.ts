@@ -78,8 +78,7 @@ export class ThingsPagesController {
       this.thingPage(reply, status, ctx, actor, ref, { values, errors });
     let borrowerId: number | undefined;
     if (values.borrower !== '') {
-      const found = await this.members.list(actor, { q: values.borrower.slice(0, 200), page: 1, pageSize: 50 });
-      borrowerId = found.items.find((m) => m.username === values.borrower.toLowerCase())?.id;
+      borrowerId = (await this.members.activeIdByUsername(values.borrower.slice(0, 64))) ?? undefined;
       if (borrowerId === undefined) return again(400, { borrower: translate(ctx.lang, 'things.lend.nobody') });
     }
     const parsed = lendSchema.safeParse({ dueOn: values.dueOn, borrowerId, note: values.note || undefined });
