@@ -529,6 +529,9 @@ describe('things', () => {
       dueOn: '2999-01-01',
     });
     expect(inactive.text).toContain('<small id="borrower-error">');
+    const long = await helper.form(`/things/${thingId}/lend`, { borrower: 'b'.repeat(65), dueOn: '2999-01-01' });
+    expect(long.text).toContain('<small id="borrower-error">Höchstens 64 Zeichen.</small>');
+    expect(inputValue(long.text, 'borrower')).toBe('b'.repeat(65));
     const gone = await helper.form('/things/gibtsnicht/lend', { dueOn: '2999-01-01' });
     expect(gone.status).toBe(404);
     const ok = await helper.form(`/things/${thingId}/lend`, {

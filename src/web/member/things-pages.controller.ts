@@ -77,8 +77,11 @@ export class ThingsPagesController {
     const again = (status: number, errors: FieldErrors) =>
       this.thingPage(reply, status, ctx, actor, ref, { values, errors });
     let borrowerId: number | undefined;
+    if (values.borrower.length > 64) {
+      return again(400, { borrower: translate(ctx.lang, 'me.error.toolong', { max: '64' }) });
+    }
     if (values.borrower !== '') {
-      borrowerId = (await this.members.activeIdByUsername(values.borrower.slice(0, 64))) ?? undefined;
+      borrowerId = (await this.members.activeIdByUsername(values.borrower)) ?? undefined;
       if (borrowerId === undefined) return again(400, { borrower: translate(ctx.lang, 'things.lend.nobody') });
     }
     const parsed = lendSchema.safeParse({ dueOn: values.dueOn, borrowerId, note: values.note || undefined });
