@@ -76,6 +76,20 @@ describe('member import', () => {
     expect(again.text).not.toContain('Jetzt importieren');
   });
 
+  it('shows a Windows-1252 file (German Excel) decoded, and imports the same names on confirmation', async () => {
+    const latin = Buffer.from('Mitgliedsnummer;Vorname;Nachname\r\nW-1;Jörg;Weiß\r\n', 'latin1');
+    const dry = await upload({ file: latin });
+    expect(dry.text).toContain('<td>Jörg Weiß</td>');
+    const text =
+      /<textarea id="confirm-csv" name="csv" rows="8" readonly>([^<]*)<\/textarea>/.exec(dry.text)?.[1] ?? '';
+    const real = await upload({ csv: text, confirm: 'yes' });
+    expect(real.text).toContain('Import abgeschlossen');
+    const rows = await t.orm.em
+      .fork()
+      .execute<{ last_name: string }[]>(`select last_name from member where member_number = 'W-1'`);
+    expect(rows).toEqual([{ last_name: 'Weiß' }]);
+  });
+
   it('names the broken rows and why, imports nothing, and keeps the pasted text', async () => {
     const before = await memberCount();
     const broken = [

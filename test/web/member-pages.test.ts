@@ -124,6 +124,41 @@ describe('/me profile', () => {
     expect((await m.get('/api/me')).body.displayName).toBe(SCRIPT);
   });
 
+  it('shows the club’s own profile fields; a member changes the editable ones, some via the board', async () => {
+    const admin = await loginAs(t, 'admin');
+    const fields = [
+      { key: 'phone', label: 'Telefon', visibility: 'members', memberEditable: true },
+      { key: 'shirt', label: 'T-Shirt-Größe', visibility: 'board', memberEditable: true, requiresApproval: true },
+      { key: 'keyHolder', label: 'Schlüssel', visibility: 'board', memberEditable: false },
+    ];
+    for (const f of fields) expect((await admin.post('/api/profile-fields').send(f)).status).toBe(201);
+    const m = await member({ firstName: 'Emma', lastName: 'Ihrer' });
+    // A new member's values are an object (they were once stored as the JSON string "{}").
+    const [stored] = await t.orm.em
+      .fork()
+      .execute<{ kind: string }[]>('select jsonb_typeof(profile) as kind from member where id = ?', [m.member.id]);
+    expect(stored?.kind).toBe('object');
+    const page = await m.page('/me');
+    expect(page.text).toContain('<label for="profile_phone">Telefon</label>');
+    expect(page.text).toContain(
+      '<label for="profile_shirt">T-Shirt-Größe – Änderungen muss der Vorstand bestätigen.</label>',
+    );
+    expect(page.text).not.toContain('profile_keyHolder');
+    const base = { displayName: 'Emma Ihrer', firstName: 'Emma', lastName: 'Ihrer', language: '' };
+    const long = await m.form('/me', { ...base, profile_phone: '1'.repeat(2001), profile_shirt: SCRIPT });
+    expect(long.status).toBe(400);
+    expect(long.text).toMatch(/id="profile_phone"[^>]*aria-invalid="true" aria-describedby="profile_phone-error"/);
+    expect(long.text).toContain('<small id="profile_phone-error">');
+    expect(inputValue(long.text, 'profile_shirt')).toBe(ESCAPED);
+    const ok = await m.form('/me', { ...base, profile_phone: `030 ${SCRIPT}`, profile_shirt: 'XL' });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.location).toBe('/me?done=pending');
+    const after = await m.page('/me');
+    expect(inputValue(after.text, 'profile_phone')).toBe(`030 ${ESCAPED}`);
+    expect(after.text).toContain('T-Shirt-Größe: „“ → „XL“');
+    expect((await m.get('/api/me')).body.profile).toEqual({ phone: `030 ${SCRIPT}` });
+  });
+
   it('refuses a form without its token (403) and changes nothing', async () => {
     const m = await member({ firstName: 'Ada' });
     const before = (await m.get('/api/me')).body;
@@ -455,7 +490,20 @@ describe('things', () => {
     expect(mine.text).not.toContain('überfällig');
     const lent = await m.page(`/things/${thingId}`);
     expect(lent.text).toContain(`action="/things/${thingId}/return"`);
+    expect(inputValue(lent.text, 'newDueOn')).toBe('2999-01-01');
+    const badDate = await m.form(`/things/${thingId}/extend`, { newDueOn: 'morgen' });
+    expect(badDate.status).toBe(400);
+    expect(badDate.text).toContain('<small id="newDueOn-error">must be a date as YYYY-MM-DD</small>');
+    expect(inputValue(badDate.text, 'newDueOn')).toBe('morgen');
+    const pastDate = await m.form(`/things/${thingId}/extend`, { newDueOn: '2001-01-01' });
+    expect(pastDate.text).toContain('<small id="newDueOn-error">the return date is in the past</small>');
+    const extended = await m.form(`/things/${thingId}/extend`, { newDueOn: '2999-06-30' });
+    expect(extended.status).toBe(303);
+    expect((await m.get('/api/me/loans')).body[0].dueOn).toBe('2999-06-30');
     const someoneElse = await member();
+    const notTheirs = await someoneElse.form(`/things/${thingId}/extend`, { newDueOn: '2999-12-31' });
+    expect(notTheirs.status).toBe(400);
+    expect(notTheirs.text).toContain('only its borrower or a helper can extend the loan');
     const theirs = await someoneElse.page(`/things/${thingId}`);
     expect(theirs.text).not.toContain(`action="/things/${thingId}/return"`);
     const refused = await someoneElse.form(`/things/${thingId}/return`, {});
@@ -475,7 +523,21 @@ describe('things', () => {
     expect(nobody.status).toBe(400);
     expect(nobody.text).toContain('<small id="borrower-error">Kein aktives Mitglied mit diesem Benutzernamen.</small>');
     expect(inputValue(nobody.text, 'borrower')).toBe(ESCAPED);
-    const ok = await helper.form(`/things/${thingId}/lend`, { borrower: m.member.username, dueOn: '2999-01-01' });
+    const registered = await makeMember(t, { password: PASSWORD, state: 'registered' });
+    const inactive = await helper.form(`/things/${thingId}/lend`, {
+      borrower: registered.username,
+      dueOn: '2999-01-01',
+    });
+    expect(inactive.text).toContain('<small id="borrower-error">');
+    const long = await helper.form(`/things/${thingId}/lend`, { borrower: 'b'.repeat(65), dueOn: '2999-01-01' });
+    expect(long.text).toContain('<small id="borrower-error">Höchstens 64 Zeichen.</small>');
+    expect(inputValue(long.text, 'borrower')).toBe('b'.repeat(65));
+    const gone = await helper.form('/things/gibtsnicht/lend', { dueOn: '2999-01-01' });
+    expect(gone.status).toBe(404);
+    const ok = await helper.form(`/things/${thingId}/lend`, {
+      borrower: ` ${m.member.username.toUpperCase()} `,
+      dueOn: '2999-01-01',
+    });
     expect(ok.status).toBe(303);
     expect((await m.get('/api/me/loans')).body).toHaveLength(1);
     const twice = await helper.form(`/things/${thingId}/lend`, { borrower: m.member.username, dueOn: '2999-01-01' });

@@ -32,6 +32,12 @@ export interface ProfileValues {
   profile: Record<string, string>;
 }
 
+// Pure: a custom field travels as `profile.<key>` in the services and as `profile_<key>` in the
+// form (a name, id and error id without a dot).
+export function formNames(errors: FieldErrors): FieldErrors {
+  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [k.replace(/^profile\./, 'profile_'), v]));
+}
+
 // /me: the member's own record, its pending changes, the private address and the password.
 // There is no id in these URLs: /me is always the member who is logged in.
 @ApiExcludeController()
@@ -84,7 +90,9 @@ export class ProfilePagesController {
       input.profile = Object.fromEntries(custom.map((f) => [f.key, values.profile[f.key] || null]));
     }
     const parsed = updateSchema.safeParse(input);
-    if (!parsed.success) return this.profilePage(reply, 400, ctx, actor, { values, errors: zodErrors(parsed.error) });
+    if (!parsed.success) {
+      return this.profilePage(reply, 400, ctx, actor, { values, errors: formNames(zodErrors(parsed.error)) });
+    }
     try {
       const { pending } = await this.members.update(actor, actor.memberId ?? 0, parsed.data);
       return reply.redirect(pending ? '/me?done=pending' : '/me?done=saved', 303);
@@ -93,7 +101,7 @@ export class ProfilePagesController {
       if (!errors) throw err;
       return this.profilePage(reply, err instanceof AppError && err.code === 'CONFLICT' ? 409 : 400, ctx, actor, {
         values,
-        errors,
+        errors: formNames(errors),
       });
     }
   }

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasRole, type Actor } from '../../core/actor.js';
 import { AppError } from '../../core/app.errors.js';
 import { Access, CurrentActor, type RequestWithActor } from '../../http/access.decorator.js';
-import { lendSchema, thingListSchema } from '../../inventory/inventory.schemas.js';
+import { extendSchema, lendSchema, thingListSchema } from '../../inventory/inventory.schemas.js';
 import { LoansService } from '../../inventory/loans.service.js';
 import { isoDay } from '../../inventory/ownership.js';
 import type { ThingView } from '../../inventory/thing-view.js';
@@ -77,9 +77,11 @@ export class ThingsPagesController {
     const again = (status: number, errors: FieldErrors) =>
       this.thingPage(reply, status, ctx, actor, ref, { values, errors });
     let borrowerId: number | undefined;
+    if (values.borrower.length > 64) {
+      return again(400, { borrower: translate(ctx.lang, 'me.error.toolong', { max: '64' }) });
+    }
     if (values.borrower !== '') {
-      const found = await this.members.list(actor, { q: values.borrower.slice(0, 200), page: 1, pageSize: 50 });
-      borrowerId = found.items.find((m) => m.username === values.borrower.toLowerCase())?.id;
+      borrowerId = (await this.members.activeIdByUsername(values.borrower)) ?? undefined;
       if (borrowerId === undefined) return again(400, { borrower: translate(ctx.lang, 'things.lend.nobody') });
     }
     const parsed = lendSchema.safeParse({ dueOn: values.dueOn, borrowerId, note: values.note || undefined });
@@ -91,6 +93,31 @@ export class ThingsPagesController {
       const errors = formErrors(err, { borrowerId: 'borrower' }) ?? this.refused(err);
       if (!errors) throw err;
       return again(err instanceof AppError && err.code === 'CONFLICT' ? 409 : 400, errors);
+    }
+  }
+
+  // A longer loan: its borrower or a helper moves the return date (LoansService.extend).
+  @Post('things/:ref/extend')
+  @Access('member')
+  async extend(
+    @CurrentActor() actor: Actor,
+    @Param('ref') ref: string,
+    @Body() body: FormBody,
+    @Req() req: PageRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const ctx = await this.pages.of(req, reply);
+    const values = { newDueOn: text(body, 'newDueOn') };
+    const parsed = extendSchema.safeParse({ dueOn: values.newDueOn });
+    try {
+      if (!parsed.success)
+        throw AppError.validation([{ field: 'dueOn', message: zodErrors(parsed.error).dueOn ?? '' }]);
+      await this.loans.extend(actor, ref, parsed.data.dueOn);
+      return reply.redirect(`/things/${encodeURIComponent(ref)}`, 303);
+    } catch (err) {
+      const errors = formErrors(err, { dueOn: 'newDueOn' }) ?? this.refused(err);
+      if (!errors) throw err;
+      return this.thingPage(reply, 400, ctx, actor, ref, { values, errors });
     }
   }
 

@@ -147,6 +147,8 @@ const de = {
   'things.lend.submit.other': 'An Mitglied verleihen',
   'things.lend.nobody': 'Kein aktives Mitglied mit diesem Benutzernamen.',
   'things.return.submit': 'Zurückgeben',
+  'things.extend.due': 'Neues Rückgabedatum',
+  'things.extend.submit': 'Verlängern',
 };
 
 const en: Record<keyof typeof de, string> = {
@@ -297,6 +299,8 @@ const en: Record<keyof typeof de, string> = {
   'things.lend.submit.other': 'Lend to member',
   'things.lend.nobody': 'No active member with this username.',
   'things.return.submit': 'Return',
+  'things.extend.due': 'New return date',
+  'things.extend.submit': 'Extend',
 };
 
 export const memberMessages = { de, en };
