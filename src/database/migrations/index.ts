@@ -8,6 +8,7 @@ import { Migration0006Inventory } from './0006-inventory.js';
 import { Migration0007Mail } from './0007-mail.js';
 import { Migration0008MailSync } from './0008-mail-sync.js';
 import { Migration0009Directory } from './0009-directory.js';
+import { Migration0010Calendar } from './0010-calendar.js';
 
 // Every migration in order. `npm run migration:create -- <name>` writes a new file: rename it to
 // the next number, make its down() refuse (allmende does not downgrade) and add it here.
@@ -21,4 +22,5 @@ export const migrationsList: MigrationObject[] = [
   { name: '0007-mail', class: Migration0007Mail },
   { name: '0008-mail-sync', class: Migration0008MailSync },
   { name: '0009-directory', class: Migration0009Directory },
+  { name: '0010-calendar', class: Migration0010Calendar },
 ];
