@@ -19,7 +19,7 @@ import { eventView, occurrenceViews, type EventView, type OccurrenceView } from 
 import { expand } from './recurrence.js';
 import { scheduleOf, seriesEnd } from './occurrences.js';
 import { ResourcesService } from './resources.service.js';
-import { localToUtc, parseLocal } from './time-zone.js';
+import { isoDate, localToUtc, parseLocal, utcToLocal } from './time-zone.js';
 
 const DAY = 86_400_000;
 const MAX_RANGE_DAYS = 400;
@@ -186,7 +186,7 @@ export class EventsService {
   // Occurrences between two days (in the calendar's zone), each with its event.
   async occurrences(actor: Actor | undefined, query: RangeQuery): Promise<OccurrenceView[]> {
     const zone = this.config.calendar.timeZone;
-    const fromDay = parseLocal(query.from ?? new Date().toISOString().slice(0, 10));
+    const fromDay = parseLocal(query.from ?? isoDate(utcToLocal(zone, Date.now())));
     const from = fromDay ? localToUtc(zone, fromDay) : Date.now();
     const toDay = query.to ? parseLocal(query.to) : undefined;
     const to = toDay ? localToUtc(zone, toDay) + DAY : from + 31 * DAY;

@@ -63,7 +63,7 @@ function exdates(e: FeedEvent): IcsProperty[] {
   ];
 }
 
-function common(e: FeedEvent, opts: FeedOptions, updatedAt: number): IcsProperty[] {
+function common(e: FeedEvent, updatedAt: number): IcsProperty[] {
   return [
     prop('UID', 'text', e.uid),
     // A published feed's objects are stamped with their last change, which keeps the text (and
@@ -85,7 +85,7 @@ function details(e: FeedEvent, opts: FeedOptions): IcsProperty[] {
 
 function vevent(e: FeedEvent, opts: FeedOptions): IcsComponent[] {
   const master = component('VEVENT', [
-    ...common(e, opts, e.updatedAt),
+    ...common(e, e.updatedAt),
     prop('SEQUENCE', 'integer', String(e.sequence)),
     when('DTSTART', e.zone, e.allDay, e.start),
     when('DTEND', e.zone, e.allDay, e.end),
@@ -97,7 +97,7 @@ function vevent(e: FeedEvent, opts: FeedOptions): IcsComponent[] {
   const overrides = e.rule
     ? e.overrides.map((o) =>
         component('VEVENT', [
-          ...common(e, opts, Math.max(o.updatedAt, e.updatedAt)),
+          ...common(e, Math.max(o.updatedAt, e.updatedAt)),
           prop('SEQUENCE', 'integer', String(Math.max(o.sequence, e.sequence))),
           when('RECURRENCE-ID', e.zone, e.allDay, o.recurrenceId),
           when('DTSTART', e.zone, e.allDay, o.start),

@@ -1,5 +1,5 @@
 import { expand, type Occurrence, type Schedule } from './recurrence.js';
-import { addLocalDays, localToUtc, parseLocal, utcToLocal } from './time-zone.js';
+import { localToUtc, parseLocal, utcToLocal } from './time-zone.js';
 
 // PURE: the occurrences of an event in a window, with its moved and cancelled ones applied.
 
@@ -104,5 +104,3 @@ export function selfOverlap(items: readonly Occurrence[]): Occurrence | undefine
   }
   return undefined;
 }
-
-export { addLocalDays };

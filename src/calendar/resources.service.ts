@@ -1,12 +1,19 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import type { Actor } from '../core/actor.js';
 import { AppError } from '../core/app.errors.js';
 import { AuditService } from '../core/audit.service.js';
 import { LocationsService } from '../inventory/locations.service.js';
 import { ThingsService } from '../inventory/things.service.js';
-import type { ResourceInput, ResourceUpdateInput } from './calendar.schemas.js';
+import { BookingsService } from './bookings.service.js';
+import { seesMembersEvents } from './calendar-access.js';
+import type { RangeQuery, ResourceInput, ResourceUpdateInput } from './calendar.schemas.js';
+import { isoDate, localToUtc, parseLocal, utcToLocal } from './time-zone.js';
+
+const DAY = 86_400_000;
 import { CalendarResource, type ResourceKind } from './entities/calendar-resource.entity.js';
 
 export interface ResourceView {
@@ -38,6 +45,8 @@ export class ResourcesService {
     private readonly locations: LocationsService,
     private readonly things: ThingsService,
     private readonly audit: AuditService,
+    private readonly bookings: BookingsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(): Promise<ResourceView[]> {
@@ -117,6 +126,20 @@ export class ResourcesService {
       em.remove(r);
       this.audit.record(em, actor, 'calendar.resource.delete', `calendar-resource:${id}`, { name: r.name });
     });
+  }
+
+  // Free/busy between two days in the calendar's zone (default: a week from today).
+  async availability(id: number, query: RangeQuery, actor: Actor | undefined) {
+    const resource = await this.get(id);
+    const zone = this.config.calendar.timeZone;
+    const fromDay = parseLocal(query.from ?? isoDate(utcToLocal(zone, Date.now())));
+    const from = fromDay ? localToUtc(zone, fromDay) : Date.now();
+    const toDay = query.to ? parseLocal(query.to) : undefined;
+    const to = toDay ? localToUtc(zone, toDay) + DAY : from + 7 * DAY;
+    if (to <= from) throw AppError.validation([{ field: 'to', message: 'must not be before from' }]);
+    if (to - from > 62 * DAY) throw AppError.validation([{ field: 'to', message: 'at most 62 days at once' }]);
+    const busy = await this.bookings.busy(id, from, to, seesMembersEvents(actor));
+    return { resource, from: new Date(from).toISOString(), to: new Date(to).toISOString(), busy };
   }
 
   async require(em: EntityManager, id: number, field: string): Promise<CalendarResource> {
