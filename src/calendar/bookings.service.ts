@@ -70,7 +70,9 @@ export class BookingsService {
     now = Date.now(),
   ): Promise<void> {
     await em.execute('delete from booking where event_id = ?', [event.id]);
-    const to = this.horizonEnd(now);
+    // A single event is booked however far ahead it is; a series up to the horizon (the daily
+    // job books the occurrences that come into it).
+    const to = event.rrule ? this.horizonEnd(now) : Math.max(this.horizonEnd(now), event.endAt.getTime());
     event.bookedUntil = new Date(to);
     if (event.status === 'cancelled' || resources.length === 0) return;
     const { items } = occurrencesIn(scheduleOf(event), overrides, now - DAY, to, MAX_BOOKINGS + 1);

@@ -85,6 +85,14 @@ describe('events and bookings', () => {
     expect(after.status).toBe(201);
   });
 
+  it('books a single event beyond the horizon too', async () => {
+    const far = { start: `${Y + 3}-03-24T19:00`, end: `${Y + 3}-03-24T21:00`, resourceIds: [room] };
+    expect((await rosa.post('/api/events').send({ title: 'Jubiläum', ...far })).status).toBe(201);
+    const clash = await karl.post('/api/events').send({ title: 'Auch Jubiläum', ...far });
+    expect(clash.status).toBe(409);
+    expect(clash.body.error.message).toContain('"Jubiläum"');
+  });
+
   it('lets exactly one of two racing requests book the room (the database decides)', async () => {
     const body = (title: string) => ({
       title,
