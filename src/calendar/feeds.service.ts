@@ -92,7 +92,9 @@ export class FeedsService {
     const [row] = await this.orm.em
       .fork()
       .execute<{ n: number; ids: string | null; m: string | null; r: string | null }[]>(
-        `select count(*)::int as n, sum(e.id)::text as ids, max(e.updated_at) as m,
+        // count and sum(id) see events added or removed, sum(version) every committed update (also
+        // one that committed after a later one, which max(updated_at) alone would miss).
+        `select count(*)::int as n, sum(e.id)::text || '.' || sum(e.version)::text as ids, max(e.updated_at) as m,
               (select max(updated_at) from calendar_resource) as r
          from calendar_event e where ${f.where}`,
         f.params,
