@@ -66,7 +66,7 @@ export class AppModule {
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_FILTER, useFactory: () => new ErrorFilter(log) },
+        { provide: APP_FILTER, useFactory: () => new ErrorFilter(log, config) },
       ],
     };
   }

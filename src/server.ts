@@ -9,6 +9,8 @@ import type { AppConfig } from './config/config.js';
 import { PinoNestLogger } from './core/logger.js';
 import { installMetrics } from './health/metrics.js';
 import { registerPhotoParser } from './inventory/photo-upload.js';
+import { installCsrfCheck } from './web/csrf.js';
+import { sendErrorPage, wantsPage } from './web/error-page.js';
 
 const CSV_LIMIT_BYTES = 20 * 1024 * 1024;
 
@@ -34,6 +36,11 @@ export async function createApp(config: AppConfig, orm: MikroORM, log: Logger): 
   registerPhotoParser(fastify, config.inventory.photoMaxBytes);
   installMetrics(fastify, config.metricsToken, log.child({ component: 'http' }));
   const secure = config.http.publicUrl.startsWith('https:');
+  installCsrfCheck(fastify, secure, (req, reply) => {
+    const message = 'the form token is missing or wrong: reload the form and send it again';
+    if (wantsPage(req)) return sendErrorPage(req, reply, config, 403, 'CSRF', message);
+    return reply.status(403).send({ error: { code: 'FORBIDDEN', message } });
+  });
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('X-Content-Type-Options', 'nosniff');
     // A page whose URL carries a key sets its own (no-referrer).

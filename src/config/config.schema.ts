@@ -85,6 +85,12 @@ export const configSchema = z
       .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control characters')
       .default('allmende'),
     ALLMENDE_DEFAULT_LANGUAGE: z.enum(['de', 'en']).default('de'),
+    ALLMENDE_TIME_ZONE: z
+      .string()
+      .default('Europe/Berlin')
+      .refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', {
+        message: 'not a time zone of the IANA database (e.g. Europe/Berlin)',
+      }),
     ALLMENDE_MAIL_MAX_ATTEMPTS: positiveInt.max(100).default(20),
     ALLMENDE_MAIL_DOMAIN: z
       .string()

@@ -20,6 +20,8 @@ export interface AppConfig {
   migrateOnStart: boolean;
   clubName: string;
   defaultLanguage: 'de' | 'en';
+  // The club's time zone: dates on pages and in mails, the default of new events.
+  timeZone: string;
   mail: {
     // Without smtp, mails are written as .eml files under <dataDir>/outbox/.
     smtp?: { host: string; port: number; tls: 'none' | 'starttls' | 'tls'; user?: string; password?: string };
@@ -157,6 +159,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     migrateOnStart: e.ALLMENDE_MIGRATE_ON_START,
     clubName: e.ALLMENDE_CLUB_NAME,
     defaultLanguage: e.ALLMENDE_DEFAULT_LANGUAGE,
+    timeZone: e.ALLMENDE_TIME_ZONE,
     mail: {
       smtp:
         e.ALLMENDE_SMTP_HOST === undefined

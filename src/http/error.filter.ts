@@ -1,7 +1,9 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import type { AppConfig } from '../config/config.js';
 import { AppError, type AppErrorCode } from '../core/app.errors.js';
+import { sendErrorPage, wantsPage } from '../web/error-page.js';
 
 const STATUS: Record<AppErrorCode, number> = {
   VALIDATION_FAILED: 400,
@@ -24,13 +26,21 @@ export interface ErrorBody {
 // The one place where errors become HTTP answers: { error: { code, message, fields? } }.
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly config: AppConfig,
+  ) {}
 
   catch(err: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const req = host.switchToHttp().getRequest<FastifyRequest>();
     const { status, body, retryAfter } = this.toResponse(err, req);
     if (retryAfter !== undefined) void reply.header('Retry-After', String(retryAfter));
+    // A person's browser gets a page (or the login); programs get the JSON body.
+    if (wantsPage(req)) {
+      void sendErrorPage(req, reply, this.config, status, body.error.code, body.error.message);
+      return;
+    }
     void reply.status(status).send(body);
   }
 

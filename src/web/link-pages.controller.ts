@@ -1,17 +1,15 @@
-import { Body, Controller, Get, Inject, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PasswordResetService } from '../auth/password-reset.service.js';
-import type { AppConfig } from '../config/config.js';
-import { APP_CONFIG } from '../config/config.module.js';
 import { AppError } from '../core/app.errors.js';
 import { Access } from '../http/access.decorator.js';
 import type { LinkPurpose } from '../members/entities/link-token.entity.js';
 import { EmailChangeService } from '../members/email-change.service.js';
 import { RegistrationService, type RegistrationPreview } from '../members/registration.service.js';
-import type { Language } from '../notifications/templates/templates.js';
 import { translate, type MessageKey } from './i18n.js';
-import { pageLanguage, sendPage } from './views.js';
+import { PageContextService } from './page-context.service.js';
+import { sendPage, type PageContext } from './views.js';
 
 type Form = Record<string, string | undefined>;
 
@@ -25,7 +23,7 @@ export class LinkPagesController {
     private readonly registration: RegistrationService,
     private readonly reset: PasswordResetService,
     private readonly emailChanges: EmailChangeService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly pages: PageContextService,
   ) {}
 
   @Get('register/:id/:key')
@@ -36,7 +34,7 @@ export class LinkPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const lang = this.lang(req);
+    const ctx = await this.pages.of(req, reply);
     try {
       const preview = await this.registration.preview(id, key);
       const values = { namedAddress: true, pseudonymousAddress: false, forwardToPrivate: true };
@@ -44,12 +42,12 @@ export class LinkPagesController {
         reply,
         200,
         'register',
-        lang,
+        ctx,
         { preview, values, action: `/register/${id}/${key}` },
         'register.title',
       );
     } catch (err) {
-      return this.failure(reply, lang, err, 'registration');
+      return this.failure(reply, ctx, err, 'registration');
     }
   }
 
@@ -62,7 +60,7 @@ export class LinkPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const lang = this.lang(req);
+    const ctx = await this.pages.of(req, reply);
     const values = {
       namedAddress: body.namedAddress === 'on',
       pseudonymousAddress: body.pseudonymousAddress === 'on',
@@ -72,52 +70,52 @@ export class LinkPagesController {
     try {
       preview = await this.registration.preview(id, key);
     } catch (err) {
-      return this.failure(reply, lang, err, 'registration');
+      return this.failure(reply, ctx, err, 'registration');
     }
     const again = (errors: Record<string, string>) =>
       this.page(
         reply,
         400,
         'register',
-        lang,
+        ctx,
         { preview, values, errors, action: `/register/${id}/${key}` },
         'register.title',
       );
     const password = body.password ?? '';
-    if (password !== (body.password2 ?? '')) return again({ password: translate(lang, 'error.mismatch') });
+    if (password !== (body.password2 ?? '')) return again({ password: translate(ctx.lang, 'error.mismatch') });
     try {
       await this.registration.register(id, key, {
         ...values,
         forwardToPrivate: values.forwardToPrivate && preview.privateEmail !== null,
         password: password === '' ? null : password,
-        language: lang,
+        language: ctx.lang,
       });
-      return this.message(reply, 200, lang, 'register.title', translate(lang, 'register.done'));
+      return this.message(reply, 200, ctx, 'register.title', translate(ctx.lang, 'register.done'));
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return again(fieldErrors(err));
-      return this.failure(reply, lang, err, 'registration');
+      return this.failure(reply, ctx, err, 'registration');
     }
   }
 
   @Get('reset')
   @Access('public')
-  resetRequestForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.page(reply, 200, 'reset-request', this.lang(req), {}, 'reset.title');
+  async resetRequestForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.page(reply, 200, 'reset-request', await this.pages.of(req, reply), {}, 'reset.title');
   }
 
   @Post('reset')
   @Access('public')
   async resetRequest(@Body() body: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const lang = this.lang(req);
+    const ctx = await this.pages.of(req, reply);
     const login = (body.login ?? '').trim().slice(0, 254);
-    if (login === '') return this.page(reply, 400, 'reset-request', lang, {}, 'reset.title');
+    if (login === '') return this.page(reply, 400, 'reset-request', ctx, {}, 'reset.title');
     try {
       await this.reset.request(login, req.ip ?? null);
-      return this.message(reply, 200, lang, 'reset.title', translate(lang, 'reset.sent'));
+      return this.message(reply, 200, ctx, 'reset.title', translate(ctx.lang, 'reset.sent'));
     } catch (err) {
       if (err instanceof AppError && err.code === 'RATE_LIMITED') {
         void reply.header('Retry-After', String(err.details?.retryAfterSeconds ?? 3600));
-        return this.message(reply, 429, lang, 'reset.title', translate(lang, 'error.rate'));
+        return this.message(reply, 429, ctx, 'reset.title', translate(ctx.lang, 'error.rate'));
       }
       throw err;
     }
@@ -131,14 +129,14 @@ export class LinkPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const lang = this.lang(req);
+    const ctx = await this.pages.of(req, reply);
     try {
       const { username } = await this.reset.check(id, key);
-      return this.page(reply, 200, 'reset-form', lang, { username, action: `/reset/${id}/${key}` }, 'reset.new.title', {
+      return this.page(reply, 200, 'reset-form', ctx, { username, action: `/reset/${id}/${key}` }, 'reset.new.title', {
         username,
       });
     } catch (err) {
-      return this.failure(reply, lang, err, 'password-reset');
+      return this.failure(reply, ctx, err, 'password-reset');
     }
   }
 
@@ -151,37 +149,31 @@ export class LinkPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const lang = this.lang(req);
+    const ctx = await this.pages.of(req, reply);
     let username: string;
     try {
       ({ username } = await this.reset.check(id, key));
     } catch (err) {
-      return this.failure(reply, lang, err, 'password-reset');
+      return this.failure(reply, ctx, err, 'password-reset');
     }
     const again = (errors: Record<string, string>) =>
-      this.page(
-        reply,
-        400,
-        'reset-form',
-        lang,
-        { username, errors, action: `/reset/${id}/${key}` },
-        'reset.new.title',
-        { username },
-      );
+      this.page(reply, 400, 'reset-form', ctx, { username, errors, action: `/reset/${id}/${key}` }, 'reset.new.title', {
+        username,
+      });
     const password = body.password ?? '';
-    if (password !== (body.password2 ?? '')) return again({ password: translate(lang, 'error.mismatch') });
+    if (password !== (body.password2 ?? '')) return again({ password: translate(ctx.lang, 'error.mismatch') });
     try {
       await this.reset.confirm(id, key, password);
-      return this.message(reply, 200, lang, 'reset.title', translate(lang, 'reset.done'));
+      return this.message(reply, 200, ctx, 'reset.title', translate(ctx.lang, 'reset.done'));
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return again(fieldErrors(err));
-      return this.failure(reply, lang, err, 'password-reset');
+      return this.failure(reply, ctx, err, 'password-reset');
     }
   }
 
   @Get('email-change/:id/:key')
   @Access('public')
-  emailChangeForm(
+  async emailChangeForm(
     @Param('id', ParseIntPipe) id: number,
     @Param('key') key: string,
     @Req() req: FastifyRequest,
@@ -191,7 +183,7 @@ export class LinkPagesController {
       reply,
       200,
       'email-change',
-      this.lang(req),
+      await this.pages.of(req, reply),
       { action: `/email-change/${id}/${key}` },
       'email.title',
     );
@@ -205,25 +197,22 @@ export class LinkPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const lang = this.lang(req);
+    const ctx = await this.pages.of(req, reply);
     try {
       const { privateEmail } = await this.emailChanges.confirm(id, key);
-      return this.message(reply, 200, lang, 'email.title', translate(lang, 'email.done', { address: privateEmail }));
+      return this.message(reply, 200, ctx, 'email.title', translate(ctx.lang, 'email.done', { address: privateEmail }));
     } catch (err) {
       if (err instanceof AppError && err.code === 'CONFLICT')
-        return this.message(reply, 409, lang, 'email.title', err.message);
-      return this.failure(reply, lang, err, 'email-change');
+        return this.message(reply, 409, ctx, 'email.title', err.message);
+      return this.failure(reply, ctx, err, 'email-change');
     }
   }
 
-  private lang(req: FastifyRequest): Language {
-    return pageLanguage(req, this.config.defaultLanguage);
-  }
-
-  private failure(reply: FastifyReply, lang: Language, err: unknown, purpose: LinkPurpose) {
+  private failure(reply: FastifyReply, ctx: PageContext, err: unknown, purpose: LinkPurpose) {
     if (err instanceof AppError && err.code === 'LINK_INVALID') {
-      const link = purpose === 'password-reset' ? { href: '/reset', text: translate(lang, 'reset.again') } : undefined;
-      return this.message(reply, 410, lang, 'link.invalid.title', translate(lang, `link.invalid.${purpose}`), link);
+      const link =
+        purpose === 'password-reset' ? { href: '/reset', text: translate(ctx.lang, 'reset.again') } : undefined;
+      return this.message(reply, 410, ctx, 'link.invalid.title', translate(ctx.lang, `link.invalid.${purpose}`), link);
     }
     throw err;
   }
@@ -231,7 +220,7 @@ export class LinkPagesController {
   private message(
     reply: FastifyReply,
     status: number,
-    lang: Language,
+    ctx: PageContext,
     title: 'register.title' | 'reset.title' | 'email.title' | 'link.invalid.title',
     message: string,
     link?: { href: string; text: string },
@@ -240,7 +229,7 @@ export class LinkPagesController {
       reply,
       status,
       'message',
-      lang,
+      ctx,
       { message, link, role: status >= 400 ? 'alert' : undefined },
       title,
     );
@@ -251,12 +240,12 @@ export class LinkPagesController {
     reply: FastifyReply,
     status: number,
     view: string,
-    lang: Language,
+    ctx: PageContext,
     data: Record<string, unknown>,
     title: MessageKey,
     titleVars?: Record<string, string>,
   ) {
-    return sendPage(reply.header('Referrer-Policy', 'no-referrer'), status, view, lang, data, title, titleVars);
+    return sendPage(reply.header('Referrer-Policy', 'no-referrer'), status, view, ctx, data, title, titleVars);
   }
 }
 

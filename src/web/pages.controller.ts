@@ -5,12 +5,13 @@ import { AuthService, SESSION_COOKIE } from '../auth/auth.service.js';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { AppError } from '../core/app.errors.js';
-import { Access, type RequestWithActor } from '../http/access.decorator.js';
+import { Access, CurrentActor, type RequestWithActor } from '../http/access.decorator.js';
 import { sessionCookie } from '../http/cookies.js';
+import type { Actor } from '../core/actor.js';
 import { ThingsService } from '../inventory/things.service.js';
-import type { Language } from '../notifications/templates/templates.js';
 import { translate } from './i18n.js';
-import { pageLanguage, renderPage, sendPage } from './views.js';
+import { PageContextService } from './page-context.service.js';
+import { sendPage } from './views.js';
 
 type PageRequest = FastifyRequest & RequestWithActor;
 
@@ -19,7 +20,7 @@ export function safeNext(next: string | undefined): string {
   return next && /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/';
 }
 
-// Login and the pages a member reaches from outside (a thing's label).
+// Login, logout and the pages a member reaches from outside (a thing's label).
 @ApiExcludeController()
 @Controller()
 export class PagesController {
@@ -28,15 +29,17 @@ export class PagesController {
   constructor(
     private readonly auth: AuthService,
     private readonly things: ThingsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly pages: PageContextService,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.secureCookie = config.http.publicUrl.startsWith('https:');
   }
 
   @Get('login')
   @Access('public')
-  loginForm(@Query('next') next: string | undefined, @Req() req: PageRequest, @Res() reply: FastifyReply) {
-    return sendPage(reply, 200, 'login', this.lang(req), { next: safeNext(next) }, 'login.title');
+  async loginForm(@Query('next') next: string | undefined, @Req() req: PageRequest, @Res() reply: FastifyReply) {
+    const ctx = await this.pages.of(req, reply);
+    return sendPage(reply, 200, 'login', ctx, { next: safeNext(next) }, 'login.title');
   }
 
   @Post('login')
@@ -47,7 +50,6 @@ export class PagesController {
     @Req() req: PageRequest,
     @Res() reply: FastifyReply,
   ) {
-    const lang = this.lang(req);
     const login = (body.login ?? '').slice(0, 254);
     try {
       const { token, session } = await this.auth.login(
@@ -65,11 +67,12 @@ export class PagesController {
         .redirect(safeNext(next), 303);
     } catch (err) {
       if (err instanceof AppError && (err.code === 'UNAUTHENTICATED' || err.code === 'RATE_LIMITED')) {
+        const ctx = await this.pages.of(req, reply);
         return sendPage(
           reply,
           err.code === 'RATE_LIMITED' ? 429 : 401,
           'login',
-          lang,
+          ctx,
           { next: safeNext(next), login, failed: true },
           'login.title',
         );
@@ -78,35 +81,30 @@ export class PagesController {
     }
   }
 
+  // The logout button in every page's header: ends this session, clears the cookie.
+  @Post('logout')
+  @Access('member')
+  async logout(@CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
+    await this.auth.logout(actor);
+    return reply
+      .header('Set-Cookie', sessionCookie(SESSION_COOKIE, '', { secure: this.secureCookie, maxAgeSeconds: 0 }))
+      .redirect('/login', 303);
+  }
+
   // The page a label's QR code opens: members only (a stranger is sent to the login first).
   @Get('things/:ref')
-  @Access('public')
+  @Access('member')
   async thing(@Param('ref') ref: string, @Req() req: PageRequest, @Res() reply: FastifyReply) {
-    const lang = this.lang(req);
-    if (!req.actor) return reply.redirect(`/login?next=${encodeURIComponent(`/things/${ref}`)}`, 303);
+    const ctx = await this.pages.of(req, reply);
     try {
       const thing = await this.things.get(ref);
-      return reply
-        .status(200)
-        .header('Content-Type', 'text/html; charset=utf-8')
-        .header('Cache-Control', 'private, no-cache')
-        .send(renderPage('thing', { lang, title: thing.name, thing }));
+      return sendPage(reply, 200, 'thing', ctx, { thing }, 'thing.page', { name: thing.name });
     } catch (err) {
       if (err instanceof AppError && (err.code === 'NOT_FOUND' || err.code === 'VALIDATION_FAILED')) {
-        return sendPage(
-          reply,
-          404,
-          'message',
-          lang,
-          { message: translate(lang, 'thing.notfound'), role: 'alert' },
-          'thing.notfound',
-        );
+        const message = translate(ctx.lang, 'thing.notfound');
+        return sendPage(reply, 404, 'message', ctx, { message, role: 'alert' }, 'thing.notfound');
       }
       throw err;
     }
-  }
-
-  private lang(req: PageRequest): Language {
-    return pageLanguage(req, this.config.defaultLanguage);
   }
 }

@@ -4,12 +4,16 @@ import { InventoryModule } from '../inventory/inventory.module.js';
 import { MembersModule } from '../members/members.module.js';
 import { AssetsController } from './assets.controller.js';
 import { LinkPagesController } from './link-pages.controller.js';
+import { PageContextService } from './page-context.service.js';
 import { PagesController } from './pages.controller.js';
 
-// Server-rendered pages (Eta + Pico.css): so far the login, the pages the mailed links open and a
-// thing's page (its label's QR code).
+// Server-rendered pages (Eta + Pico.css, no scripts). Every page controller builds its
+// PageContext (language, form token, who is logged in) with PageContextService and answers with
+// sendPage; every <form method="post"> includes the csrf partial.
 @Module({
   imports: [MembersModule, AuthModule, InventoryModule],
   controllers: [AssetsController, LinkPagesController, PagesController],
+  providers: [PageContextService],
+  exports: [PageContextService],
 })
 export class WebModule {}

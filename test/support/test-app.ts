@@ -116,5 +116,29 @@ export async function loginAs(
     patch: (path: string) => withAuth(t.http.patch(path)),
     put: (path: string) => withAuth(t.http.put(path)),
     delete: (path: string) => withAuth(t.http.delete(path)),
+    // A browser's page: HTML accepted, so a missing login or right answers with a page.
+    page: (path: string) => withAuth(t.http.get(path)).set('Accept', 'text/html'),
+    // A browser's form post from one of our pages: the session, the form token and its cookie.
+    form: (path: string, fields: Record<string, string | string[]>) => postForm(t, path, fields, { cookie }),
   };
+}
+
+// Any well-formed token works as long as cookie and field agree (double submit, see src/web/csrf.ts).
+export const TEST_CSRF = 'test-csrf-token-0123456789abcdefghijklmnopq';
+
+export function postForm(
+  t: TestApp,
+  path: string,
+  fields: Record<string, string | string[]>,
+  opts: { cookie?: string; origin?: string; csrf?: string | null } = {},
+) {
+  const cookies = [`allmende_csrf=${TEST_CSRF}`, ...(opts.cookie ? [opts.cookie] : [])];
+  const csrf = opts.csrf === undefined ? TEST_CSRF : opts.csrf;
+  return t.http
+    .post(path)
+    .type('form')
+    .set('Accept', 'text/html')
+    .set('Origin', opts.origin ?? PUBLIC_URL)
+    .set('Cookie', cookies.join('; '))
+    .send(csrf === null ? fields : { ...fields, _csrf: csrf });
 }

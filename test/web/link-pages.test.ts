@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PasswordResetService } from '../../src/auth/password-reset.service.js';
 import { OutboxWorker } from '../../src/notifications/outbox.worker.js';
 import { SmtpSink } from '../support/smtp-sink.js';
-import { createTestApp, loginAs, PASSWORD, PUBLIC_URL, type TestApp } from '../support/test-app.js';
+import { createTestApp, loginAs, PASSWORD, postForm, PUBLIC_URL, type TestApp } from '../support/test-app.js';
 
 // The pages the mailed links open, as a browser without JavaScript uses them: forms posted as
 // application/x-www-form-urlencoded from our own origin.
@@ -37,7 +37,7 @@ async function lastLink(to: string, path: string): Promise<string> {
 }
 
 const form = (path: string, fields: Record<string, string>, origin = PUBLIC_URL) =>
-  t.http.post(path).type('form').set('Origin', origin).send(fields);
+  postForm(t, path, fields, { origin });
 
 let n = 0;
 async function invited(firstName = 'Clara') {
