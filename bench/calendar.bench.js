@@ -1,6 +1,6 @@
 // Calendar benchmark: feeds of 10,000 events, the 304 answer, and bookings that race.
 //
-//   npm run build && npm run bench -- calendar [--events N] [--requests N] [--keep]
+//   npm run build && npm run bench -- calendar [--events N] [--api-events N] [--requests N] [--keep]
 //
 // Like bench/run.js: the built CLI (dist/) in child processes, its embedded PostgreSQL on a free port
 // in a fresh temp folder, HTTP over 127.0.0.1; every loop bounded in count and time; the server and
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import v8 from 'node:v8';
+import pg from 'pg';
 import vm from 'node:vm';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -30,14 +31,14 @@ const RACERS = 20;
 const ADMIN = { email: 'bench@example.org', password: 'Zwanzig Dinge im Regal, fünf Kisten 42!' };
 
 function parseArgs(argv) {
-  const opts = { events: 10_000, requests: 2000, keep: false };
+  const opts = { events: 10_000, apiEvents: 1000, requests: 2000, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--keep') opts.keep = true;
-    else if (a === '--events' || a === '--requests') {
+    else if (a === '--events' || a === '--requests' || a === '--api-events') {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 1 || n > 200_000) throw new Error(`${a} needs a whole number from 1 to 200000`);
-      opts[a.slice(2)] = n;
+      opts[a === '--api-events' ? 'apiEvents' : a.slice(2)] = n;
     } else throw new Error(`unknown option ${a}`);
   }
   return opts;
@@ -269,6 +270,36 @@ async function call(server, path, init = {}) {
   return { res, buf, json: () => JSON.parse(buf.toString('utf8')) };
 }
 
+// The rest of the events straight into PostgreSQL (the API path is timed with the first ones):
+// the same shapes (1 in 5 weekly, 1 in 7 members only, a few in other zones), no rooms.
+async function bulkEvents(ctx, from, to) {
+  const { password } = JSON.parse(readFileSync(join(ctx.dataDir, 'postgres.json'), 'utf8'));
+  const db = new pg.Client({ host: HOST, port: ctx.pgPort, user: 'postgres', password, database: 'allmende' });
+  await db.connect();
+  try {
+    const t0 = performance.now();
+    await db.query(
+      `insert into calendar_event (uid, slug, title, description, time_zone, all_day, start_at, end_at, rrule, exdates,
+                                   series_end_at, booked_until, visibility, status, sequence, created_at, updated_at, version)
+       select 'bulk-' || i || '@bench', 'bulk-' || i,
+              (array['Plenum','Lötworkshop','Repair Café','Offener Abend','Vortrag','Nähtreff','Spieleabend','Kochen'])[1 + i % 8] || ' ' || i,
+              'Mit Gästen, für Anfänger*innen; Kaffee und Mate' || E'\\n' || 'Zweite Zeile ' || i,
+              case when i % 50 = 0 then 'America/New_York' when i % 51 = 0 then 'Asia/Tokyo' else 'Europe/Berlin' end,
+              false, x.s, x.s + interval '45 minutes',
+              case when i % 5 = 0 then 'FREQ=WEEKLY;COUNT=20' end, '{}',
+              case when i % 5 = 0 then x.s + interval '19 weeks 45 minutes' else x.s + interval '45 minutes' end,
+              now(), case when i % 7 = 0 then 'members' else 'public' end, 'confirmed', 0, now(), now(), 1
+         from generate_series($1::int, $2::int) as i,
+              lateral (select $3::timestamptz + ((i * 7919) % 700) * interval '1 day' + (8 + i % 12) * interval '1 hour' as s) as x`,
+      [from, to, new Date(Date.UTC(new Date().getUTCFullYear() + 1, 0, 5))],
+    );
+    await db.query('vacuum analyze calendar_event');
+    return performance.now() - t0;
+  } finally {
+    await db.end();
+  }
+}
+
 async function run(ctx) {
   await runCli(ctx, ['migrate']);
   await runCli(
@@ -317,10 +348,12 @@ async function run(ctx) {
       ).json().id,
     );
   }
-  const made = await makeEvents(server, auth, ctx.opts.events, rooms);
-  if (made.failed > 0 || made.made < ctx.opts.events) {
+  const viaApi = Math.min(ctx.opts.apiEvents, ctx.opts.events);
+  const made = await makeEvents(server, auth, viaApi, rooms);
+  if (made.failed > 0 || made.made < viaApi) {
     throw new Error(`${made.failed} of ${made.made} events could not be made: ${made.firstError}`);
   }
+  const bulkMs = viaApi < ctx.opts.events ? await bulkEvents(ctx, viaApi, ctx.opts.events - 1) : 0;
   const feedToken = (
     await call(server, '/api/calendar/feed-token', { method: 'POST', headers: { cookie, origin: server.url } })
   ).json();
@@ -499,9 +532,10 @@ async function run(ctx) {
     'calendar: setup',
     ['step', 'value'],
     [
-      [`events made through POST /api/events (8 at a time; 1 in 5 weekly, 1 in 7 members only)`, ctx.opts.events],
-      ['wall time', fmt(made.ms)],
-      ['per event', fmt(made.ms / ctx.opts.events)],
+      ['events made through POST /api/events (8 at a time; 1 in 5 weekly, 1 in 7 members only)', viaApi],
+      ['  wall time / per event', `${fmt(made.ms)} / ${fmt(made.ms / viaApi)}`],
+      ['events inserted with SQL (same shapes, no rooms), incl. vacuum analyze', ctx.opts.events - viaApi],
+      ['  wall time', fmt(bulkMs)],
     ],
   );
   table(
@@ -581,7 +615,9 @@ async function main() {
   try {
     opts = parseArgs(process.argv.slice(2));
   } catch (err) {
-    console.error(`bench: ${err.message}\nusage: npm run bench -- calendar [--events N] [--requests N] [--keep]`);
+    console.error(
+      `bench: ${err.message}\nusage: npm run bench -- calendar [--events N] [--api-events N] [--requests N] [--keep]`,
+    );
     return 2;
   }
   table('machine', ['machine', 'value'], machine());

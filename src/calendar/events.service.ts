@@ -183,6 +183,18 @@ export class EventsService {
     return eventView(event, overrides, this.config.http.publicUrl, actor ? this.mayEdit(actor, event) : false);
   }
 
+  // The next occurrences of one event (its page).
+  async nextOccurrences(actor: Actor | undefined, ref: string, count: number): Promise<OccurrenceView[]> {
+    const em = this.orm.em.fork();
+    const event = await this.load(em, ref, actor);
+    const overrides = await em.find(EventOccurrence, { event });
+    const now = Date.now();
+    return occurrenceViews([event], overrides, now, now + MAX_RANGE_DAYS * DAY, this.config.http.publicUrl).slice(
+      0,
+      count,
+    );
+  }
+
   // Occurrences between two days (in the calendar's zone), each with its event.
   async occurrences(actor: Actor | undefined, query: RangeQuery): Promise<OccurrenceView[]> {
     const zone = this.config.calendar.timeZone;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { canonicalTimeZone } from '../calendar/time-zone.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -176,12 +175,6 @@ export const configSchema = z
     ALLMENDE_LDAP_EXCLUSIVE: bool.default(false),
     ALLMENDE_LDAP_TIMEOUT_MS: positiveInt.max(300_000).default(10_000),
     ALLMENDE_LDAP_CRON: cron.default('*/15 * * * *'),
-    ALLMENDE_CALENDAR_TIME_ZONE: z
-      .string()
-      .trim()
-      .refine((v) => canonicalTimeZone(v) !== undefined, 'must be an IANA time zone such as Europe/Berlin')
-      .transform((v) => canonicalTimeZone(v) ?? v)
-      .default('Europe/Berlin'),
     ALLMENDE_CALENDAR_HORIZON_MONTHS: positiveInt.max(120).default(18),
     ALLMENDE_CALENDAR_FEED_PAST_DAYS: z.coerce.number().int().min(0).max(3650).default(180),
     ALLMENDE_CALENDAR_REFRESH_MINUTES: positiveInt.max(7 * 24 * 60).default(60),

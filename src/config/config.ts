@@ -78,7 +78,7 @@ export interface AppConfig {
 }
 
 export interface CalendarConfig {
-  // The zone of events that name none, and of the announcement's dates.
+  // ALLMENDE_TIME_ZONE: the zone of events that name none, of API days and of the announcement.
   timeZone: string;
   // How far ahead the occurrences of recurring events are booked (and refused when they clash).
   horizonMonths: number;
@@ -236,7 +236,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
             cron: e.ALLMENDE_LDAP_CRON,
           },
     calendar: {
-      timeZone: e.ALLMENDE_CALENDAR_TIME_ZONE,
+      timeZone: e.ALLMENDE_TIME_ZONE,
       horizonMonths: e.ALLMENDE_CALENDAR_HORIZON_MONTHS,
       feedPastDays: e.ALLMENDE_CALENDAR_FEED_PAST_DAYS,
       refreshMinutes: e.ALLMENDE_CALENDAR_REFRESH_MINUTES,

@@ -18,11 +18,13 @@ describe('csrfMatches', () => {
 
 describe('navFor', () => {
   it('shows each role its links and marks the deepest match as current', () => {
-    expect(navFor(null, '/').map((i) => i.href)).toEqual(['/']);
+    expect(navFor(null, '/').map((i) => i.href)).toEqual(['/', '/calendar']);
     expect(navFor('member', '/me/addresses').map((i) => [i.href, i.current])).toEqual([
       ['/', false],
+      ['/calendar', false],
       ['/me', true],
     ]);
+    expect(navFor(null, '/calendar').find((i) => i.current)?.href).toBe('/calendar');
     expect(navFor('board', '/board').find((i) => i.current)?.href).toBe('/board');
   });
 });

@@ -1,4 +1,5 @@
 import type { Language } from '../notifications/templates/templates.js';
+import { calendarMessages } from './messages/calendar.js';
 import { coreMessages } from './messages/core.js';
 import { layoutMessages } from './messages/layout.js';
 
@@ -23,7 +24,7 @@ export function pickLanguage(
 }
 
 // Each area of the web UI keeps its strings in src/web/messages/<area>.ts; a key lives in one file.
-const catalogs = [coreMessages, layoutMessages] as const;
+const catalogs = [coreMessages, layoutMessages, calendarMessages] as const;
 type Catalog = (typeof catalogs)[number];
 type Keys<C> = C extends { de: infer D } ? keyof D : never;
 export type MessageKey = Keys<Catalog>;

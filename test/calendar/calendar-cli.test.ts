@@ -72,8 +72,8 @@ describe('calendar CLI', () => {
   });
 
   it('refuses an unknown time zone at start, naming the variable', async () => {
-    const r = await cli(['calendar', 'extend'], { ALLMENDE_CALENDAR_TIME_ZONE: 'Mars/Olympus_Mons' });
+    const r = await cli(['calendar', 'extend'], { ALLMENDE_TIME_ZONE: 'Mars/Olympus_Mons' });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('ALLMENDE_CALENDAR_TIME_ZONE');
+    expect(r.stderr).toContain('ALLMENDE_TIME_ZONE');
   });
 });
