@@ -150,6 +150,10 @@ export class BookingsService {
       [starts, ends, ids, event.id],
     );
     if (taken) throw conflict(taken);
+    // A savepoint, so that when PostgreSQL refuses the insert this transaction can still ask
+    // whose booking is in the way (a second connection would wait for a pool slot that the
+    // refused requests themselves hold).
+    await em.execute('savepoint booking_insert');
     try {
       await em.execute(
         `insert into booking (event_id, resource_id, recurrence_id, during)
@@ -158,20 +162,22 @@ export class BookingsService {
           cross join unnest(?::timestamptz[], ?::timestamptz[], ?::timestamptz[]) as o(rid, s, e)`,
         [event.id, ids, rids, starts, ends],
       );
+      await em.execute('release savepoint booking_insert');
     } catch (err) {
       if (!isOverlap(err)) throw err;
-      // Another request booked it between our look and our insert: PostgreSQL refused ours.
-      // It has committed by now (we waited for it), so a fresh connection sees whose it is.
-      const [winner] = await this.orm.em.fork().execute<ConflictRow[]>(
+      // Another request booked it between our look and our insert, and PostgreSQL refused ours.
+      // It has committed (we waited for it), so the next statement sees whose booking it is.
+      await em.execute('rollback to savepoint booking_insert');
+      const [winner] = await em.execute<ConflictRow[]>(
         `select r.name as resource, e.title, e.slug, e.time_zone as zone,
                 lower(b.during) as s, upper(b.during) as e
            from unnest(?::timestamptz[], ?::timestamptz[]) as o(s, e)
            join booking b on b.during && tstzrange(o.s, o.e)
            join calendar_event e on e.id = b.event_id
            join calendar_resource r on r.id = b.resource_id
-          where b.resource_id = any(?::int[])
+          where b.resource_id = any(?::int[]) and b.event_id <> ?
           order by lower(b.during) limit 1`,
-        [starts, ends, ids],
+        [starts, ends, ids, event.id],
       );
       throw winner
         ? conflict(winner)
