@@ -58,6 +58,7 @@ interface EventRow {
 }
 
 const ms = (v: string | Date) => new Date(v).getTime();
+const startOfDay = (t: number) => Math.floor(t / DAY) * DAY;
 
 @Injectable()
 export class FeedsService {
@@ -68,7 +69,8 @@ export class FeedsService {
 
   // The events of a scope, as SQL over calendar_event e. Events that ended long ago are left out.
   private filter(scope: FeedScope, now: number): { where: string; params: unknown[] } {
-    const cutoff = new Date(now - this.config.calendar.feedPastDays * DAY);
+    // Whole days, so a feed stays the same all day between changes.
+    const cutoff = new Date(startOfDay(now) - this.config.calendar.feedPastDays * DAY);
     const where = ["coalesce(e.series_end_at, 'infinity') > ?"];
     const params: unknown[] = [cutoff];
     if (scope.kind !== 'responsible' && !scope.members) where.push("e.visibility = 'public'");
@@ -85,27 +87,21 @@ export class FeedsService {
     return { where: where.join(' and '), params };
   }
 
-  // Cheap: one aggregate over the events (and resources, whose names are in LOCATION), never a
-  // rendering. Changes whenever an event in the feed is changed, added, removed or drops out.
+  // Cheap: one primary-key read of the feed counter (see 0011-calendar-feed-state), never a
+  // rendering nor a scan of the events. Any change of the calendar changes every feed's tag; a
+  // new day does too (events drop out of the window, Atom's "upcoming" moves on).
   async validator(scope: FeedScope, format: FeedFormat, now = Date.now()): Promise<Validator> {
-    const f = this.filter(scope, now);
     const [row] = await this.orm.em
       .fork()
-      .execute<{ n: number; ids: string | null; m: string | null; r: string | null }[]>(
-        // count and sum(id) see events added or removed, sum(version) every committed update (also
-        // one that committed after a later one, which max(updated_at) alone would miss).
-        `select count(*)::int as n, sum(e.id)::text || '.' || sum(e.version)::text as ids, max(e.updated_at) as m,
-              (select max(updated_at) from calendar_resource) as r
-         from calendar_event e where ${f.where}`,
-        f.params,
+      .execute<{ version: string; changed_at: string | Date }[]>(
+        'select version::text as version, changed_at from calendar_feed_state where id = 1',
       );
-    const changed = Math.max(row?.m ? ms(row.m) : 0, row?.r ? ms(row.r) : 0);
-    // Atom entries depend on the day too (upcoming occurrences).
-    const day = format === 'atom' ? new Date(now).toISOString().slice(0, 10) : '';
-    const key = [JSON.stringify(scope), format, row?.n ?? 0, row?.ids ?? '', changed, day].join('|');
+    const day = startOfDay(now);
+    const key = [JSON.stringify(scope), format, row?.version ?? '0', day].join('|');
+    const changed = Math.max(row ? ms(row.changed_at) : 0, day);
     return {
       etag: `W/"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`,
-      lastModified: new Date(Math.floor((changed || 0) / 1000) * 1000),
+      lastModified: new Date(Math.floor(changed / 1000) * 1000),
     };
   }
 
@@ -208,7 +204,9 @@ export class FeedsService {
         rrule: e.rule,
         exdates: e.exdates,
       });
-      const { items } = occurrencesIn(schedule, e.overrides, now, now + ATOM_DAYS * DAY, ATOM_ENTRIES);
+      // From the start of the day: the entries stay the same all day (as the ETag does).
+      const from = startOfDay(now);
+      const { items } = occurrencesIn(schedule, e.overrides, from, from + ATOM_DAYS * DAY, ATOM_ENTRIES);
       for (const o of items) {
         const start = utcToLocal(e.zone, o.start);
         const when = e.allDay ? isoDate(start) : `${isoLocal(start).slice(0, 16).replace('T', ' ')} (${e.zone})`;

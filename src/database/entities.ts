@@ -31,6 +31,7 @@ import { Booking } from '../calendar/entities/booking.entity.js';
 import { CalendarEvent } from '../calendar/entities/calendar-event.entity.js';
 import { CalendarResource } from '../calendar/entities/calendar-resource.entity.js';
 import { EventOccurrence } from '../calendar/entities/event-occurrence.entity.js';
+import { FeedState } from '../calendar/entities/feed-state.entity.js';
 import { FeedToken } from '../calendar/entities/feed-token.entity.js';
 import { WikiAccount } from '../wiki-sync/entities/wiki-account.entity.js';
 
@@ -71,4 +72,5 @@ export const entities = [
   Booking,
   FeedToken,
   Announcement,
+  FeedState,
 ];

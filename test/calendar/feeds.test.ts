@@ -159,6 +159,12 @@ describe('calendar feeds', () => {
     const changed = await t.http.get('/calendar.ics').set('If-None-Match', etag);
     expect(changed.status).toBe(200);
     expect(changed.headers.etag).not.toBe(etag);
+    // Renaming a room changes the feeds' LOCATION, so their tag too.
+    const etag2 = changed.headers.etag as string;
+    expect((await helper.patch(`/api/calendar/resources/${room}`).send({ name: 'Werkstatt 1' })).status).toBe(200);
+    const renamed = await t.http.get('/calendar.ics').set('If-None-Match', etag2);
+    expect(renamed.status).toBe(200);
+    expect(renamed.text).toContain('LOCATION:Werkstatt 1');
   });
 
   it('serves xCal and Atom of the same events', async () => {

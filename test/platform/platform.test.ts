@@ -223,7 +223,8 @@ describe('schema and API description', () => {
     // Hand-written in the migrations, not declared by entities: the append-only trigger on
     // audit_log, the sync notifications (0005-sync: `<table>_sync_notify`) and the views Postfix and
     // Dovecot read, and the calendar's constraints (0010-calendar: the exclusion constraint that
-    // keeps bookings of one resource from overlapping, and two checks).
+    // keeps bookings of one resource from overlapping, and two checks; 0011: the feed counter's
+    // triggers).
     const handWritten = new RegExp(
       [
         'audit_log_no_update',
@@ -233,6 +234,7 @@ describe('schema and API description', () => {
         'booking_no_overlap',
         'booking_during_check',
         'calendar_resource_one_check',
+        '_feed_bump',
       ].join('|'),
     );
     const statements = sql
