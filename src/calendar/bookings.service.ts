@@ -187,9 +187,14 @@ export class BookingsService {
 
   // Daily: books the occurrences that came into the horizon. Occurrences that clash with
   // something booked meanwhile are skipped (nobody is there to answer a 409) and counted.
-  async extend(now = Date.now()): Promise<ExtendRun> {
+  async extend(now = Date.now()): Promise<ExtendRun & { ran: boolean }> {
     const to = this.horizonEnd(now);
     return this.orm.em.fork().transactional(async (em) => {
+      // One instance at a time; the lock ends with the transaction.
+      const [lock] = await em.execute<{ got: boolean }[]>('select pg_try_advisory_xact_lock(hashtext(?)) as got', [
+        'allmende:calendar-extend',
+      ]);
+      if (!lock?.got) return { ran: false, events: 0, booked: 0, clashes: 0 };
       const rows = await em.execute<{ id: number }[]>(
         `select e.id from calendar_event e
           where e.rrule is not null and e.status <> 'cancelled'
@@ -198,7 +203,7 @@ export class BookingsService {
           order by e.id for update skip locked`,
         [new Date(to - DAY)],
       );
-      const run: ExtendRun = { events: 0, booked: 0, clashes: 0 };
+      const run = { ran: true, events: 0, booked: 0, clashes: 0 };
       for (const { id } of rows) {
         const [e] = await em.execute<
           {

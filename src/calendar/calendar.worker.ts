@@ -1,4 +1,3 @@
-import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
@@ -15,14 +14,13 @@ const EVERY_MS = 24 * 3600_000;
 const FIRST_RUN_MS = 60_000;
 
 // Daily: books the occurrences of recurring events that came into the horizon (one instance at
-// a time, advisory lock). Weekly (ALLMENDE_CALENDAR_ANNOUNCE_CRON): the announcement mail.
+// a time: a transaction-scoped advisory lock in BookingsService.extend). Weekly (ALLMENDE_CALENDAR_ANNOUNCE_CRON): the announcement mail.
 @Injectable()
 export class CalendarWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
 
   constructor(
-    private readonly orm: MikroORM,
     private readonly bookings: BookingsService,
     private readonly announcements: AnnouncementsService,
     private readonly scheduler: SchedulerRegistry,
@@ -65,17 +63,9 @@ export class CalendarWorker implements OnApplicationBootstrap, OnApplicationShut
     this.timer.unref();
   }
 
-  async extendOnce(now = Date.now()): Promise<ExtendRun & { ran: boolean }> {
-    const got = await this.orm.em
-      .fork()
-      .execute<{ got: boolean }[]>('select pg_try_advisory_lock(hashtext(?)) as got', ['allmende:calendar-extend']);
-    // A session lock held over the run's own transaction: released right after.
-    if (!got[0]?.got) return { ran: false, events: 0, booked: 0, clashes: 0 };
-    try {
-      return { ran: true, ...(await this.bookings.extend(now)) };
-    } finally {
-      await this.orm.em.fork().execute('select pg_advisory_unlock(hashtext(?))', ['allmende:calendar-extend']);
-    }
+  // `now` is a parameter so tests can let time pass.
+  extendOnce(now = Date.now()): Promise<ExtendRun & { ran: boolean }> {
+    return this.bookings.extend(now);
   }
 
   private async announce(): Promise<void> {
