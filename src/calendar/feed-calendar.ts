@@ -110,6 +110,16 @@ function vevent(e: FeedEvent, opts: FeedOptions): IcsComponent[] {
   return [master, ...overrides];
 }
 
+function* subcomponents(
+  firstYear: Map<string, number>,
+  events: readonly FeedEvent[],
+  opts: FeedOptions,
+): Generator<IcsComponent> {
+  for (const [zone, year] of [...firstYear].sort(([a], [b]) => a.localeCompare(b))) yield vtimezone(zone, year);
+  for (const e of events) yield* vevent(e, opts);
+}
+
+// The calendar; its VEVENTs are made while it is written (see IcsComponent.components).
 export function buildCalendar(events: readonly FeedEvent[], opts: FeedOptions): IcsComponent {
   const firstYear = new Map<string, number>();
   for (const e of events) {
@@ -129,10 +139,7 @@ export function buildCalendar(events: readonly FeedEvent[], opts: FeedOptions): 
       prop('REFRESH-INTERVAL', 'duration', refresh, { VALUE: 'DURATION' }),
       prop('X-PUBLISHED-TTL', 'duration', refresh),
     ],
-    [
-      ...[...firstYear].sort(([a], [b]) => a.localeCompare(b)).map(([zone, year]) => vtimezone(zone, year)),
-      ...events.flatMap((e) => vevent(e, opts)),
-    ],
+    subcomponents(firstYear, events, opts),
   );
 }
 

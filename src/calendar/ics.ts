@@ -15,10 +15,16 @@ export interface IcsProperty {
 export interface IcsComponent {
   name: string;
   properties: IcsProperty[];
-  components: IcsComponent[];
+  // An array, or a generator that makes each subcomponent as it is written: a feed of 10,000
+  // events then never holds all of them as objects at once.
+  components: Iterable<IcsComponent>;
 }
 
-export function component(name: string, properties: IcsProperty[], components: IcsComponent[] = []): IcsComponent {
+export function component(
+  name: string,
+  properties: IcsProperty[],
+  components: Iterable<IcsComponent> = [],
+): IcsComponent {
   return { name, properties, components };
 }
 

@@ -71,11 +71,13 @@ function writeComponent(c: IcsComponent, out: string[]): void {
     out.push(`<${pname}>${params(p)}${value(p)}</${pname}>`);
   }
   out.push('</properties>');
-  if (c.components.length > 0) {
-    out.push('<components>');
-    for (const sub of c.components) writeComponent(sub, out);
-    out.push('</components>');
+  let any = false;
+  for (const sub of c.components) {
+    if (!any) out.push('<components>');
+    any = true;
+    writeComponent(sub, out);
   }
+  if (any) out.push('</components>');
   out.push(`</${name}>`);
 }
 
