@@ -300,6 +300,59 @@ async function bulkEvents(ctx, from, to) {
   }
 }
 
+// The serializer in a child process whose heap is capped below the goal: if 10,000 events render
+// there, the render needs less than that, whatever the GC did when.
+const CAP_OLD_MIB = 40;
+const CAP_SEMI_MIB = 2;
+function cappedRender(events) {
+  const code = `
+    const { buildCalendar } = await import(${JSON.stringify(new URL('feed-calendar.js', DIST).href)});
+    const { serializeIcs } = await import(${JSON.stringify(new URL('ics.js', DIST).href)});
+    const list = Array.from({ length: ${events} }, (_, i) => {
+      const start = Date.UTC(2027, 0, 5) + ((i * 7919) % 700) * 86400000 + 18 * 3600000;
+      return { uid: i + '@bench', slug: 'e-' + i, title: 'Plenum ' + i,
+        description: 'mit Gästen, für Anfänger*innen; Kaffee und Mate, Löten, Holz und 3D-Druck mit Gästen ' + i,
+        zone: 'Europe/Berlin', allDay: false, start, end: start + 2700000,
+        rule: i % 5 === 0 ? 'FREQ=WEEKLY;COUNT=20' : null, exdates: [], status: 'confirmed', sequence: 0,
+        createdAt: start - 1e9, updatedAt: start - 1e8, location: i % 10 === 1 ? 'Raum 1' : null, overrides: [] };
+    });
+    const t0 = performance.now();
+    const out = serializeIcs(buildCalendar(list, { name: 'bench', publicUrl: 'https://allmende.example', refreshMinutes: 60 }));
+    console.log(JSON.stringify({ ms: performance.now() - t0, size: Buffer.byteLength(out) }));`;
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        `--max-old-space-size=${CAP_OLD_MIB}`,
+        `--max-semi-space-size=${CAP_SEMI_MIB}`,
+        '--input-type=module',
+        '-e',
+        code,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (err = (err + d).slice(-2000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), STEP_TIMEOUT_MS);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      try {
+        if (code !== 0)
+          throw new Error(`exit ${code}: ${err.split('\n').find((l) => /heap|memory/i.test(l)) ?? err.slice(-200)}`);
+        resolve({ ok: true, events, ...JSON.parse(out) });
+      } catch (e) {
+        resolve({ ok: false, error: e.message });
+      }
+    });
+  });
+}
+
+function note(s) {
+  console.log(s);
+}
+
 async function run(ctx) {
   await runCli(ctx, ['migrate']);
   await runCli(
@@ -444,6 +497,7 @@ async function run(ctx) {
     rssDelta = Math.max(rssDelta, after.rss - before.rss);
   }
   const ip = stats(inProcess);
+  const capped = await cappedRender(ctx.opts.events);
 
   // 304: If-None-Match with the current ETag, one request at a time.
   const notModified = [];
@@ -545,8 +599,11 @@ async function run(ctx) {
   );
   table(
     `feed serializer in-process: ${ctx.opts.events} events → .ics (buildCalendar + serializeIcs), ${FEED_RUNS} runs`,
-    ['median', 'max', 'size', 'heap Δ (max)', 'RSS Δ (max)'],
+    ['median', 'max', 'size', 'heap growth at the end (max)', 'RSS Δ (max)'],
     [[fmt(ip.p50), fmt(ip.max), mib(size), mib(heapDelta), mib(rssDelta)]],
+  );
+  note(
+    `  with the heap capped at ${CAP_OLD_MIB} MiB old + ${CAP_SEMI_MIB} MiB semi-space (a child process): ${capped.ok ? `rendered ${capped.events} events, ${mib(capped.size)}, in ${fmt(capped.ms)}` : `FAILED: ${capped.error}`}`,
   );
   table(
     `304: If-None-Match with the current ETag, ${ctx.opts.requests} requests one at a time (200 warm-up)`,
@@ -587,9 +644,9 @@ async function run(ctx) {
       [`GET /calendar.ics of ${ctx.opts.events} events, median`, fmt(feedMedian), goal(feedMedian, GOALS.feedMs)],
       [`serializer, ${ctx.opts.events} events, median`, fmt(ip.p50), goal(ip.p50, GOALS.feedMs)],
       [
-        'serializer heap Δ',
-        mib(heapDelta),
-        heapDelta < GOALS.feedMiB * 1024 * 1024 ? `met (< ${GOALS.feedMiB} MiB)` : `MISSED (< ${GOALS.feedMiB} MiB)`,
+        `serializer within a heap of ${CAP_OLD_MIB} + ${CAP_SEMI_MIB} MiB`,
+        capped.ok ? `rendered in ${fmt(capped.ms)}` : 'out of memory',
+        capped.ok ? `met (< ${GOALS.feedMiB} MiB)` : `MISSED (< ${GOALS.feedMiB} MiB)`,
       ],
       [
         'server peak RSS Δ for one /calendar.ics',
