@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { MikroORM } from '@mikro-orm/postgresql';
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -7,12 +8,11 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/config.js';
 import { PinoNestLogger } from './core/logger.js';
+import { CSV_LIMIT_BYTES } from './http/upload-limits.js';
 import { installMetrics } from './health/metrics.js';
 import { registerPhotoParser } from './inventory/photo-upload.js';
 import { installCsrfCheck } from './web/csrf.js';
 import { sendErrorPage, wantsPage } from './web/error-page.js';
-
-const CSV_LIMIT_BYTES = 20 * 1024 * 1024;
 
 // The Nest application on Fastify, not yet listening. Tests use it as it is.
 export async function createApp(config: AppConfig, orm: MikroORM, log: Logger): Promise<NestFastifyApplication> {
@@ -34,6 +34,11 @@ export async function createApp(config: AppConfig, orm: MikroORM, log: Logger): 
     },
   );
   registerPhotoParser(fastify, config.inventory.photoMaxBytes);
+  // File uploads from pages (the member import): multipart/form-data, read by the handler with
+  // req.parts(), never spooled to disk. Its form token travels in the action's query string.
+  await app.register(multipart, {
+    limits: { fileSize: CSV_LIMIT_BYTES, fieldSize: CSV_LIMIT_BYTES, files: 1, fields: 20, parts: 25 },
+  });
   installMetrics(fastify, config.metricsToken, log.child({ component: 'http' }));
   const secure = config.http.publicUrl.startsWith('https:');
   installCsrfCheck(fastify, secure, (req, reply) => {

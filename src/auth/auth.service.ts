@@ -8,6 +8,7 @@ import { AuditService } from '../core/audit.service.js';
 import { dummyPasswordHash, hashPassword, newToken, tokenHash, verifyPassword } from '../core/crypto.util.js';
 import { RateLimitService, type RateLimitRule } from '../core/rate-limit.service.js';
 import { Member } from '../members/entities/member.entity.js';
+import { OutboxService } from '../notifications/outbox.service.js';
 import { ApiToken } from './entities/api-token.entity.js';
 import { Session } from './entities/session.entity.js';
 import { passwordProblems } from './password-policy.js';
@@ -64,6 +65,7 @@ export class AuthService {
     private readonly orm: MikroORM,
     private readonly audit: AuditService,
     private readonly limits: RateLimitService,
+    private readonly outbox: OutboxService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     const windowSeconds = config.login.windowMinutes * 60;
@@ -270,12 +272,71 @@ export class AuthService {
     await em.flush();
   }
 
-  // Sets the one password; every open session of the member ends with it.
-  async setPassword(em: EntityManager, actor: Actor, member: Member, password: string): Promise<void> {
+  // Sets the one password; every open session of the member ends with it, but for `keepSession`
+  // (the one a logged-in member changes it from).
+  async setPassword(
+    em: EntityManager,
+    actor: Actor,
+    member: Member,
+    password: string,
+    keepSession?: string,
+  ): Promise<void> {
     const problems = passwordProblems(password, [member.username, member.firstName, member.lastName]);
     if (problems.length > 0) throw AppError.validation(problems.map((message) => ({ field: 'password', message })));
     member.passwordHash = await hashPassword(password);
-    await em.nativeUpdate(Session, { member, revokedAt: null }, { revokedAt: new Date() });
+    await em.nativeUpdate(
+      Session,
+      { member, revokedAt: null, ...(keepSession ? { id: { $ne: keepSession } } : {}) },
+      { revokedAt: new Date() },
+    );
     this.audit.record(em, actor, 'auth.password.set', `member:${member.id}`);
+  }
+
+  // A logged-in member changes their password: the current one first (a wrong one counts as a
+  // failed login, under the same limits), then the policy. Their other sessions end; the one
+  // they are using stays. A notice goes to the private address.
+  // Throws VALIDATION_FAILED naming `currentPassword` or `password`, or RATE_LIMITED.
+  async changePassword(actor: Actor, current: string, password: string): Promise<void> {
+    if (actor.memberId === null) throw new AppError('FORBIDDEN', 'passwords belong to a member account');
+    const memberId = actor.memberId;
+    // Checked outside the change's transaction: a failure's count and audit entry must stay.
+    const check = this.orm.em.fork();
+    const who = await check.findOne(Member, { id: memberId }, { fields: ['username', 'firstName', 'lastName'] });
+    if (!who) throw AppError.notFound('member');
+    // Both kinds of problem at once, so the form names every field that needs another try.
+    const problems = passwordProblems(password, [who.username, who.firstName, who.lastName]).map((message) => ({
+      field: 'password',
+      message,
+    }));
+    try {
+      await this.checkCredentials(check, {
+        identifier: who.username,
+        where: { id: memberId },
+        password: current,
+        states: LOGIN_STATES,
+        limits: [],
+        clientAddress: actor.clientAddress,
+        failedAction: 'auth.password.change.failed',
+      });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'UNAUTHENTICATED') {
+        throw AppError.validation([{ field: 'currentPassword', message: 'is not your current password' }, ...problems]);
+      }
+      throw err;
+    }
+    if (problems.length > 0) throw AppError.validation(problems);
+    await this.orm.em.fork().transactional(async (em) => {
+      const member = await em.findOneOrFail(Member, { id: memberId });
+      await this.setPassword(em, actor, member, password, actor.sessionId);
+      if (member.privateEmail) {
+        this.outbox.enqueue(em, {
+          to: member.privateEmail,
+          template: 'password-changed',
+          language: this.outbox.languageFor(member.language),
+          data: { displayName: member.displayName },
+          memberId: member.id,
+        });
+      }
+    });
   }
 }

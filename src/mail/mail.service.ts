@@ -11,6 +11,7 @@ import { hashPassword } from '../core/crypto.util.js';
 import { Group } from '../members/entities/group.entity.js';
 import { Member } from '../members/entities/member.entity.js';
 import { Revision } from '../members/entities/revision.entity.js';
+import { memberAddresses, type MemberAddresses } from '../members/member-addresses.js';
 import { MailAlias } from './entities/mail-alias.entity.js';
 import { MailDomain } from './entities/mail-domain.entity.js';
 import { Mailbox } from './entities/mailbox.entity.js';
@@ -37,6 +38,21 @@ export interface AliasView {
   memberId: number | null;
   groupId: number | null;
   receiveUntil: string | null;
+}
+
+// What a member's club mail looks like right now (the reconciler's rows, not the wishes).
+export interface MemberMailView {
+  // The member's choices and what they would give (the reconciler makes them real within seconds).
+  choices: { namedAddress: boolean; pseudonymousAddress: boolean; forwardToPrivate: boolean; keepCopy: boolean };
+  addresses: MemberAddresses;
+  // Whether a pseudonymous address and a forward are possible at all.
+  canPseudonymous: boolean;
+  privateEmail: string | null;
+  mailbox: { address: string; login: string } | null;
+  // Addresses that deliver somewhere on the member's behalf: forwards, the copy, old usernames.
+  aliases: { source: string; destination: string }[];
+  // Team addresses of the member's groups.
+  teams: { address: string; group: string }[];
 }
 
 function field(name: string, message: string): AppError {
@@ -254,6 +270,36 @@ export class MailService {
   }
 
   // The member's own choices after registration (the board may change them too).
+  async ofMember(memberId: number): Promise<MemberMailView> {
+    const em = this.orm.em.fork();
+    const member = await em.findOne(Member, { id: memberId });
+    if (!member || member.erasedAt) throw AppError.notFound('member');
+    const [box, aliases, teams] = await Promise.all([
+      em.findOne(Mailbox, { member: memberId, origin: 'member', endedAt: null }),
+      em.find(MailAlias, { member: memberId, origin: 'member' }, { orderBy: { source: 'asc', destination: 'asc' } }),
+      em.execute<{ address: string; group: string }[]>(
+        `select g.mail_address as address, g.name as "group"
+           from member_group g join group_membership gm on gm.group_id = g.id
+          where gm.member_id = ? and g.mail_address is not null order by g.mail_address`,
+        [memberId],
+      ),
+    ]);
+    return {
+      choices: {
+        namedAddress: member.wantsNamedAddress,
+        pseudonymousAddress: member.wantsPseudonymousAddress,
+        forwardToPrivate: member.forwardToPrivate,
+        keepCopy: member.keepCopy,
+      },
+      addresses: memberAddresses(member, this.config.mail.domain, this.config.mail.pseudonymPattern),
+      canPseudonymous: Boolean(member.memberNumber),
+      privateEmail: member.privateEmail ?? null,
+      mailbox: box ? { address: box.address, login: box.login } : null,
+      aliases: aliases.map((a) => ({ source: a.source, destination: a.destination })),
+      teams,
+    };
+  }
+
   async setChoices(actor: Actor, memberId: number, input: MailChoicesInput): Promise<void> {
     await this.orm.em.fork().transactional(async (em) => {
       const member = await em.findOne(Member, { id: memberId });

@@ -21,6 +21,12 @@ export interface ListView {
   exclusive: boolean;
 }
 
+// A member's view of the lists: the opt-in ones with their choice, and those they are on anyway.
+export interface MemberListsView {
+  optIn: (ListView & { optedIn: boolean })[];
+  automatic: ListView[];
+}
+
 // The lists allmende feeds and who opted in. Changes reach Mailman through the sync triggers.
 @Injectable()
 export class MailingListsService {
@@ -64,6 +70,59 @@ export class MailingListsService {
       if (!list) throw AppError.notFound(`list ${id}`);
       this.audit.record(em, actor, 'mailing-list.remove', `list:${list.address}`);
       em.remove(list);
+    });
+  }
+
+  // Which lists concern the member. "Anyway" means by rule (every active member, a group, the
+  // current status); Mailman gets them only while the member is active.
+  async forMember(memberId: number): Promise<MemberListsView> {
+    const em = this.orm.em.fork();
+    const [lists, optedIn, automatic] = await Promise.all([
+      em.find(MailingList, {}, { orderBy: { address: 'asc' }, populate: ['group'] }),
+      em.find(ListOptIn, { member: memberId }),
+      em.execute<{ id: number }[]>(
+        `select l.id from mailing_list l
+          where l.source = 'active'
+             or (l.source = 'group' and exists (select 1 from group_membership gm
+                   where gm.group_id = l.group_id and gm.member_id = ?))
+             or (l.source = 'status' and exists (select 1 from membership_period p
+                   where p.member_id = ? and p.status_code = l.status_code
+                     and p.begin <= current_date and (p."end" is null or p."end" > current_date)))`,
+        [memberId, memberId],
+      ),
+    ]);
+    const chosen = new Set(optedIn.map((o) => o.list.id));
+    const byRule = new Set(automatic.map((r) => r.id));
+    return {
+      optIn: lists.filter((l) => l.source === 'opt_in').map((l) => ({ ...view(l), optedIn: chosen.has(l.id) })),
+      automatic: lists.filter((l) => byRule.has(l.id)).map(view),
+    };
+  }
+
+  // A whole form of choices at once: opted in to exactly `listIds` among the opt-in lists.
+  async setOptIns(actor: Actor, memberId: number, listIds: readonly number[]): Promise<void> {
+    if (actor.memberId !== memberId && !hasRole(actor, 'board')) {
+      throw new AppError('FORBIDDEN', 'members choose their own lists');
+    }
+    await this.orm.em.fork().transactional(async (em) => {
+      const member = await em.findOne(Member, { id: memberId });
+      if (!member) throw AppError.notFound(`member ${memberId}`);
+      const lists = await em.find(MailingList, { source: 'opt_in' });
+      const known = new Set(lists.map((l) => l.id));
+      const unknown = listIds.filter((id) => !known.has(id));
+      if (unknown.length > 0) throw new AppError('INVALID_STATE', `not opt-in lists: ${unknown.join(', ')}`);
+      const existing = await em.find(ListOptIn, { member });
+      const want = new Set(listIds);
+      for (const list of lists) {
+        const row = existing.find((o) => o.list.id === list.id);
+        const on = want.has(list.id);
+        if (on === Boolean(row)) continue;
+        if (on) em.create(ListOptIn, { list, member });
+        else if (row) em.remove(row);
+        this.audit.record(em, actor, on ? 'mailing-list.opt-in' : 'mailing-list.opt-out', `member:${memberId}`, {
+          list: list.address,
+        });
+      }
     });
   }
 

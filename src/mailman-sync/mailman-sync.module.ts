@@ -12,6 +12,7 @@ import { MailingListsService } from './mailing-lists.service.js';
 @Module({
   controllers: [MailingListsController],
   providers: [MailingListsService],
+  exports: [MailingListsService],
 })
 export class MailmanSyncModule implements OnModuleInit {
   constructor(

@@ -6,6 +6,7 @@ import { selfActor, type Actor } from '../core/actor.js';
 import { AppError } from '../core/app.errors.js';
 import { AuditService } from '../core/audit.service.js';
 import { OutboxService } from '../notifications/outbox.service.js';
+import { LinkToken } from './entities/link-token.entity.js';
 import { Member } from './entities/member.entity.js';
 import { Revision } from './entities/revision.entity.js';
 import { invalidLink, LinkTokenService, linkUrl } from './link-token.service.js';
@@ -57,6 +58,15 @@ export class EmailChangeService {
       this.audit.record(em, actor, 'member.email-change.requested', `member:${member.id}`);
       return { pendingAddress: email, expiresAt: expiresAt.toISOString() };
     });
+  }
+
+  // The address a member asked for and has not confirmed yet (the link still works), or null.
+  async pending(memberId: number): Promise<{ address: string; expiresAt: string } | null> {
+    const token = await this.orm.em
+      .fork()
+      .findOne(LinkToken, { member: memberId, purpose: 'email-change', expiresAt: { $gt: new Date() } });
+    const address = token?.data?.email;
+    return token && address ? { address, expiresAt: token.expiresAt.toISOString() } : null;
   }
 
   async confirm(memberId: number, key: string): Promise<{ privateEmail: string }> {

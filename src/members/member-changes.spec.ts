@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffFields, followingDisplayName, splitChanges } from './member-changes.js';
+import { diffFields, followingDisplayName, profileValues, splitChanges } from './member-changes.js';
 
 const rules = [
   { key: 'firstName', requiresApproval: true, memberEditable: true },
@@ -53,5 +53,16 @@ describe('followingDisplayName', () => {
     expect(followingDisplayName({ ...rosa, displayName: 'Rote Rosa' }, { lastName: 'Jogiches' })).toEqual({});
     expect(followingDisplayName(rosa, { lastName: 'Jogiches', displayName: 'R. J.' })).toEqual({});
     expect(followingDisplayName(rosa, {})).toEqual({});
+  });
+});
+
+describe('profileValues', () => {
+  it('reads the values as an object, also from the JSON string older rows hold', () => {
+    expect(profileValues({ phone: '030' })).toEqual({ phone: '030' });
+    expect(profileValues('{}')).toEqual({});
+    expect(profileValues('{"phone":"030"}')).toEqual({ phone: '030' });
+    expect(profileValues('kaputt')).toEqual({});
+    expect(profileValues(null)).toEqual({});
+    expect(profileValues(['x'])).toEqual({});
   });
 });

@@ -41,6 +41,21 @@ export function splitChanges(changes: FieldChange[], bySelf: boolean, rules: rea
   return result;
 }
 
+// Pure: the custom field values as an object. Members taken in before this was fixed hold the
+// JSON string "{}" (the entity default was written as a string), which reads as no values.
+export function profileValues(value: unknown): Record<string, string> {
+  if (typeof value === 'string') {
+    try {
+      return profileValues(JSON.parse(value));
+    } catch {
+      return {};
+    }
+  }
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? { ...(value as Record<string, string>) }
+    : {};
+}
+
 // Custom profile fields travel as `profile.<key>` in revisions.
 export function profileKey(field: string): string {
   return field.startsWith('profile.') ? field.slice('profile.'.length) : field;

@@ -154,6 +154,7 @@ export class MemberImportService {
         privateEmail: r.email,
         language: r.language,
         state: 'invited',
+        profile: {},
       });
       const status = statuses.get(r.status ?? 'member');
       if (status) em.create(MembershipPeriod, { member, status, begin: r.since ?? today(), end: null });

@@ -139,6 +139,7 @@ export class MemberIntakeService {
       privateEmail: input.privateEmail ?? null,
       language: input.language ?? null,
       state: 'invited',
+      profile: {},
     });
     em.create(MembershipPeriod, { member, status, begin: input.since ?? today(), end: null });
     await em.flush(); // the member id is needed below

@@ -9,16 +9,12 @@ import { ZodPipe } from '../http/zod.pipe.js';
 import { EmailChangeService } from './email-change.service.js';
 import { ExitService } from './exit.service.js';
 import { MemberIntakeService } from './member-intake.service.js';
-import { emailSchema } from './members.schemas.js';
+import { emailSchema, exitSchema } from './members.schemas.js';
 import { MembersService } from './members.service.js';
 import { linkKeySchema } from './registration.schemas.js';
 
 const emailChangeSchema = z.strictObject({ email: emailSchema });
 const confirmSchema = z.strictObject({ memberId: z.number().int().positive(), key: linkKeySchema });
-const exitSchema = z.strictObject({
-  on: z.iso.date('must be a date as YYYY-MM-DD'),
-  reason: z.string().trim().max(500).optional(),
-});
 const renameSchema = z.strictObject({ username: z.string().trim().min(1).max(64) });
 
 // Changes of a member's standing: private address (confirmed by mail), username, exit.

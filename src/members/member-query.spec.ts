@@ -17,6 +17,13 @@ describe('listQuery', () => {
     expect(listQuery({ q: 'rosa', searchScope: 'all' }, 10, 0).sql).toContain('m.search_text like');
   });
 
+  it('picks the page of ids before it computes the view columns', () => {
+    const q = listQuery({ q: 'rosa', searchScope: 'all' }, 50, 9950);
+    expect(q.sql).toMatch(
+      /join \(select m\.id from member m\s+where m\.search_text like \?\s+order by [^)]*limit \? offset \?\) page/,
+    );
+  });
+
   it('filters nothing without filters', () => {
     const q = listQuery({ searchScope: 'all' }, 10, 0);
     expect(q.sql).toMatch(/from member m\s+order by/);

@@ -63,8 +63,9 @@ export class MemberTransferController {
     @Query(new ZodPipe(exportQuery)) query: z.infer<typeof exportQuery>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { format, ...filter } = query;
-    const { csv } = await this.exporter.csv(actor, format, filter);
+    // The filter names a list of states; the query one state (passed as `state`, it was ignored).
+    const { format, state, ...filter } = query;
+    const { csv } = await this.exporter.csv(actor, format, { ...filter, states: state ? [state] : undefined });
     void reply.header('Content-Type', 'text/csv; charset=utf-8');
     void reply.header(
       'Content-Disposition',

@@ -64,6 +64,11 @@ export const stateChangeSchema = z.strictObject({
   reason: z.string().trim().max(500).optional(),
 });
 
+export const exitSchema = z.strictObject({
+  on: isoDate,
+  reason: z.string().trim().max(500).optional(),
+});
+
 export const listQuerySchema = paginationSchema.extend({
   q: z.string().trim().max(200).optional(),
   status: z.string().trim().max(32).optional(),

@@ -13,7 +13,7 @@ import { Member, type MemberState } from './entities/member.entity.js';
 import { MembershipPeriod } from './entities/membership-period.entity.js';
 import { Revision, type FieldChange } from './entities/revision.entity.js';
 import { GroupsService } from './groups.service.js';
-import { diffFields, followingDisplayName, profileKey, splitChanges } from './member-changes.js';
+import { diffFields, followingDisplayName, profileKey, profileValues, splitChanges } from './member-changes.js';
 import { countQuery, listQuery, type MemberFilter, type MemberRow } from './member-query.js';
 import { canTransition, allowedTransitions } from './member-state.js';
 import { toMemberView } from './member-row.js';
@@ -115,7 +115,7 @@ export class MembersService {
             throw AppError.validation([{ field: `profile.${key}`, message: 'no such profile field' }]);
           }
           patch[`profile.${key}`] = value;
-          current[`profile.${key}`] = member.profile[key] ?? null;
+          current[`profile.${key}`] = profileValues(member.profile)[key] ?? null;
         }
         const split = splitChanges(diffFields(current, patch), bySelf, fieldRules);
         if (split.forbidden.length > 0) {
@@ -182,7 +182,7 @@ export class MembersService {
       }
       if (change.field.startsWith('profile.')) {
         const key = profileKey(change.field);
-        const profile = { ...member.profile };
+        const profile = profileValues(member.profile);
         if (change.new === null) delete profile[key];
         else profile[key] = change.new as string;
         member.profile = profile;
@@ -198,6 +198,21 @@ export class MembersService {
       .find(Revision, { state: 'pending' }, { orderBy: { createdAt: 'asc' }, populate: ['member'] });
   }
 
+  // The active member with this username (the login name), for forms that name a member.
+  async activeIdByUsername(username: string): Promise<number | null> {
+    const member = await this.orm.em
+      .fork()
+      .findOne(Member, { username: username.trim().toLowerCase(), state: 'active' }, { fields: ['id'] });
+    return member?.id ?? null;
+  }
+
+  // A member's own changes still waiting for the board, oldest first.
+  async pendingOf(memberId: number): Promise<Revision[]> {
+    return this.orm.em
+      .fork()
+      .find(Revision, { member: memberId, state: 'pending' }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  }
+
   async decide(actor: Actor, revisionId: number, approve: boolean, note?: string): Promise<Revision> {
     return this.orm.em.fork().transactional(async (em) => {
       const revision = await em.findOne(Revision, { id: revisionId }, { populate: ['member'] });
@@ -207,7 +222,8 @@ export class MembersService {
         // The request was made against the values of its day; if someone changed a field since,
         // approving would silently overwrite that change.
         const current: Record<string, unknown> = { ...revision.member };
-        for (const [key, value] of Object.entries(revision.member.profile)) current[`profile.${key}`] = value;
+        for (const [key, value] of Object.entries(profileValues(revision.member.profile)))
+          current[`profile.${key}`] = value;
         const moved = diffFields(current, Object.fromEntries(revision.changes.map((c) => [c.field, c.old])));
         if (moved.length > 0) {
           const what = moved.map((c) => `${c.field} is now ${JSON.stringify(c.old)}`).join(', ');

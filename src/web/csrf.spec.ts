@@ -23,8 +23,10 @@ describe('navFor', () => {
       ['/', false],
       ['/calendar', false],
       ['/me', true],
+      ['/things', false],
     ]);
     expect(navFor(null, '/calendar').find((i) => i.current)?.href).toBe('/calendar');
+    expect(navFor('member', '/things/5').find((i) => i.current)?.href).toBe('/things');
     expect(navFor('board', '/board').find((i) => i.current)?.href).toBe('/board');
   });
 });

@@ -1,7 +1,9 @@
 import type { Language } from '../notifications/templates/templates.js';
+import { boardMessages } from './messages/board.js';
 import { calendarMessages } from './messages/calendar.js';
 import { coreMessages } from './messages/core.js';
 import { layoutMessages } from './messages/layout.js';
+import { memberMessages } from './messages/member.js';
 
 // Pure: the page language from the member's choice, else the browser's Accept-Language, else the default.
 export function pickLanguage(
@@ -24,13 +26,18 @@ export function pickLanguage(
 }
 
 // Each area of the web UI keeps its strings in src/web/messages/<area>.ts; a key lives in one file.
-const catalogs = [coreMessages, layoutMessages, calendarMessages] as const;
+const catalogs = [coreMessages, layoutMessages, memberMessages, boardMessages, calendarMessages] as const;
 type Catalog = (typeof catalogs)[number];
 type Keys<C> = C extends { de: infer D } ? keyof D : never;
 export type MessageKey = Keys<Catalog>;
 
 const de = Object.assign({}, ...catalogs.map((c) => c.de)) as Record<MessageKey, string>;
 const en = Object.assign({}, ...catalogs.map((c) => c.en)) as Record<MessageKey, string>;
+
+// For keys built at run time (a note named in a query string): is there such a message?
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(de, key);
+}
 
 // Pure: the message in the language, with {placeholders} filled (escaping is the template's job).
 export function translate(lang: Language, key: MessageKey, vars: Record<string, string> = {}): string {

@@ -13,6 +13,7 @@ export const NAV: readonly NavItem[] = [
   { href: '/', label: 'nav.start', role: 'public' },
   { href: '/calendar', label: 'nav.calendar', role: 'public' },
   { href: '/me', label: 'nav.profile', role: 'member' },
+  { href: '/things', label: 'nav.things', role: 'member' },
   { href: '/board', label: 'nav.board', role: 'helper' },
 ];
 

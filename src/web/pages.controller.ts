@@ -9,6 +9,7 @@ import { Access, CurrentActor, type RequestWithActor } from '../http/access.deco
 import { sessionCookie } from '../http/cookies.js';
 import type { Actor } from '../core/actor.js';
 import { ThingsService } from '../inventory/things.service.js';
+import { thingActions } from './member/things-pages.controller.js';
 import { translate } from './i18n.js';
 import { PageContextService } from './page-context.service.js';
 import { sendPage } from './views.js';
@@ -94,11 +95,18 @@ export class PagesController {
   // The page a label's QR code opens: members only (a stranger is sent to the login first).
   @Get('things/:ref')
   @Access('member')
-  async thing(@Param('ref') ref: string, @Req() req: PageRequest, @Res() reply: FastifyReply) {
+  async thing(
+    @CurrentActor() actor: Actor,
+    @Param('ref') ref: string,
+    @Req() req: PageRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const ctx = await this.pages.of(req, reply);
     try {
       const thing = await this.things.get(ref);
-      return sendPage(reply, 200, 'thing', ctx, { thing }, 'thing.page', { name: thing.name });
+      return sendPage(reply, 200, 'thing', ctx, { thing, ...thingActions(thing, actor) }, 'thing.page', {
+        name: thing.name,
+      });
     } catch (err) {
       if (err instanceof AppError && (err.code === 'NOT_FOUND' || err.code === 'VALIDATION_FAILED')) {
         const message = translate(ctx.lang, 'thing.notfound');

@@ -131,6 +131,16 @@ describe('CSV export', () => {
     expect((await exportCsv()).subarray(0, 3)).toEqual(BOM);
   });
 
+  it('exports only the members in the chosen state', async () => {
+    // Jürgen Müller was taken in (invited); Rosa Luxemburg is active.
+    const active = (await bytes(board.get('/api/members/export?format=rfc4180&state=active'))).body.toString('utf8');
+    expect(active).toContain('Luxemburg');
+    expect(active).not.toContain('Müller');
+    const invited = (await bytes(board.get('/api/members/export?format=rfc4180&state=invited'))).body.toString('utf8');
+    expect(invited).toContain('Müller');
+    expect(invited).not.toContain('Luxemburg');
+  });
+
   it('rfc4180 flavor: ",", CRLF, no BOM', async () => {
     const csv = await exportCsv('rfc4180');
     expect(csv.subarray(0, 3)).not.toEqual(BOM);

@@ -142,3 +142,14 @@ export function postForm(
     .set('Cookie', cookies.join('; '))
     .send(csrf === null ? fields : { ...fields, _csrf: csrf });
 }
+
+// "Run now" answers 409 while another run of the target is going (e.g. the worker's, started by
+// the change the test just made): wait for that one to end, then run.
+export async function runTarget(client: { post(path: string): supertest.Test }, target: string) {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const res = await client.post(`/api/sync/${target}/run`);
+    if (res.status !== 409) return res;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the ${target} target stayed busy for 30 s`);
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MAILMAN_PROGRAMS, MailmanLab, sleep } from '../support/lab-services.js';
 import { describeLab } from '../support/lab.js';
 import { SyncWorker } from '../../src/sync/sync.worker.js';
-import { createTestApp, loginAs, makeMember, type TestApp } from '../support/test-app.js';
+import { createTestApp, loginAs, makeMember, runTarget, type TestApp } from '../support/test-app.js';
 
 // Against Debian's real Mailman 3 core: rosters follow the member register, by the change
 // triggers, and converge after Mailman was down.
@@ -83,7 +83,7 @@ describeLab('mailman', MAILMAN_PROGRAMS, () => {
       { item: 'gibtsnicht@example.org', message: expect.stringContaining('does not exist in Mailman') },
     ]);
 
-    const run = await board.post('/api/sync/mailman/run');
+    const run = await runTarget(board, 'mailman');
     expect(run.status).toBe(200);
     expect(run.body.status).toBe('partial');
     expect(run.body.errors).toEqual([
@@ -117,7 +117,7 @@ describeLab('mailman', MAILMAN_PROGRAMS, () => {
   it('with Mailman stopped the target fails and shows it; after the restart the roster converges by itself', async () => {
     await lab.stop();
     const m = await makeMember(t, { privateEmail: 'spaet@example.net', state: 'active' });
-    const run = await board.post('/api/sync/mailman/run');
+    const run = await runTarget(board, 'mailman');
     expect(run.status).toBe(200);
     expect(run.body.status).toBe('failed');
     expect(run.body.error).toMatch(/cannot reach Mailman/);

@@ -6,7 +6,7 @@ import { SyncWorker } from '../../src/sync/sync.worker.js';
 import { wikiLocalSettings } from '../../src/wiki-sync/wiki-config.js';
 import { MEDIAWIKI_PROGRAMS, MediaWikiLab, sleep } from '../support/lab-services.js';
 import { describeLab } from '../support/lab.js';
-import { createTestApp, loginAs, makeMember, PASSWORD, type TestApp } from '../support/test-app.js';
+import { createTestApp, loginAs, makeMember, PASSWORD, runTarget, type TestApp } from '../support/test-app.js';
 
 // Against Debian's real MediaWiki 1.39 on MariaDB, logged into through its own api.php.
 describeLab('mediawiki', MEDIAWIKI_PROGRAMS, () => {
@@ -99,7 +99,7 @@ describeLab('mediawiki', MEDIAWIKI_PROGRAMS, () => {
     await makeMember(t, { firstName: 'Rosa', lastName: 'Luxemburg', password: PASSWORD, state: 'active' });
     await makeMember(t, { firstName: 'Jakob', lastName: 'Huber [Kasse]', password: PASSWORD, state: 'active' });
     await t.app.get(SyncWorker).idle();
-    const run = await board.post('/api/sync/mediawiki/run');
+    const run = await runTarget(board, 'mediawiki');
     expect(run.body.status).toBe('partial');
     const messages = run.body.errors.map((e: { item: string; message: string }) => `${e.item}: ${e.message}`);
     expect(messages).toEqual(
@@ -128,7 +128,7 @@ describeLab('mediawiki', MEDIAWIKI_PROGRAMS, () => {
     await t.app.get(SyncWorker).idle();
     await wiki.stopDatabase();
     const m = await makeMember(t, { firstName: 'August', lastName: 'Bebel', password: PASSWORD, state: 'active' });
-    const run = await board.post('/api/sync/mediawiki/run');
+    const run = await runTarget(board, 'mediawiki');
     expect(run.body.status).toBe('failed');
     expect(run.body.error).toMatch(/wiki database unreachable/);
     await wiki.startDatabase();

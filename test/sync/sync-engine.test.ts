@@ -7,7 +7,7 @@ import { MailmanSyncTarget } from '../../src/mailman-sync/mailman-sync.target.js
 import { SyncEngine } from '../../src/sync/sync-engine.service.js';
 import { SyncRegistry } from '../../src/sync/sync-registry.js';
 import { SyncWorker } from '../../src/sync/sync.worker.js';
-import { createTestApp, loginAs, makeMember, type TestApp } from '../support/test-app.js';
+import { createTestApp, loginAs, makeMember, runTarget, type TestApp } from '../support/test-app.js';
 
 // The engine on a real PostgreSQL with an in-memory Mailman: locks, recording, health, triggers.
 describe('sync engine', () => {
@@ -83,7 +83,7 @@ describe('sync engine', () => {
     fake.down = true;
     await makeMember(t, { privateEmail: 'e@example.net', state: 'active' });
     await t.app.get(SyncWorker).idle();
-    const res = await board.post('/api/sync/mailman/run');
+    const res = await runTarget(board, 'mailman');
     expect(res.body).toMatchObject({
       status: 'failed',
       error: expect.stringContaining('cannot reach Mailman'),

@@ -1,0 +1,233 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { hasRole, type Actor } from '../../core/actor.js';
+import { Access, CurrentActor } from '../../http/access.decorator.js';
+import { IdPipe } from '../../http/id.pipe.js';
+import { MEMBER_STATES } from '../../members/entities/member.entity.js';
+import { ExitService } from '../../members/exit.service.js';
+import { GroupsService } from '../../members/groups.service.js';
+import { allowedTransitions } from '../../members/member-state.js';
+import {
+  decisionSchema,
+  exitSchema,
+  listQuerySchema,
+  stateChangeSchema,
+  type ListQuery,
+} from '../../members/members.schemas.js';
+import { MembersService } from '../../members/members.service.js';
+import { RegistrationService } from '../../members/registration.service.js';
+import { PageContextService } from '../page-context.service.js';
+import type { PageContext } from '../views.js';
+import { field, optional, seeOther, sendBoardPage, validate, type FieldErrors, type Form } from './board-forms.js';
+
+const PAGE_SIZE = 50;
+
+// Pure: the list's query string for another page, keeping the search and filters.
+export function listHref(q: Partial<ListQuery>, page: number): string {
+  const params = new URLSearchParams();
+  for (const key of ['q', 'state', 'group'] as const) {
+    const v = q[key];
+    if (v) params.set(key, v);
+  }
+  if (page > 1) params.set('page', String(page));
+  const s = params.toString();
+  return s ? `/board/members?${s}` : '/board/members';
+}
+
+// The member list (search, filters, one page per request) and a member's page with what the
+// board does to a member: state, exit, welcome mail, groups, pending changes.
+@ApiExcludeController()
+@Controller('board')
+export class BoardMembersController {
+  constructor(
+    private readonly members: MembersService,
+    private readonly groups: GroupsService,
+    private readonly exits: ExitService,
+    private readonly registration: RegistrationService,
+    private readonly pages: PageContextService,
+  ) {}
+
+  // As GET /api/members: helpers see active members and search names; the board sees everyone.
+  @Get('members')
+  @Access('helper', 'members:read')
+  async list(
+    @CurrentActor() actor: Actor,
+    @Query() query: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const ctx = await this.pages.of(req, reply);
+    const raw = {
+      q: field(query, 'q') || undefined,
+      state: field(query, 'state') || undefined,
+      group: field(query, 'group') || undefined,
+      page: field(query, 'page') || undefined,
+      pageSize: PAGE_SIZE,
+    };
+    const checked = validate(listQuerySchema, raw);
+    const groups = await this.groups.list();
+    const common = { values: raw, groups, states: MEMBER_STATES };
+    if (!checked.ok) {
+      return sendBoardPage(reply, 400, 'members', ctx, { ...common, errors: checked.errors }, 'board.members.title');
+    }
+    const result = await this.members.list(actor, checked.data);
+    const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
+    return sendBoardPage(
+      reply,
+      200,
+      'members',
+      ctx,
+      {
+        ...common,
+        result,
+        pages,
+        prev: result.page > 1 ? listHref(checked.data, result.page - 1) : null,
+        next: result.page < pages ? listHref(checked.data, result.page + 1) : null,
+      },
+      'board.members.title',
+    );
+  }
+
+  @Get('members/:id')
+  @Access('helper', 'members:read')
+  async detail(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query('done') done: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const ctx = await this.pages.of(req, reply);
+    return this.renderDetail(reply, 200, ctx, actor, id, { done });
+  }
+
+  @Post('members/:id/state')
+  @Access('board', 'members:write')
+  async state(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const input = { state: field(body, 'state'), reason: optional(body, 'reason') ?? undefined };
+    const checked = validate(stateChangeSchema, input);
+    if (!checked.ok) {
+      const ctx = await this.pages.of(req, reply);
+      return this.renderDetail(reply, 400, ctx, actor, id, { errors: checked.errors, values: input });
+    }
+    await this.members.changeState(actor, id, checked.data.state, checked.data.reason);
+    return seeOther(reply, `/board/members/${id}`, `state-${checked.data.state}`);
+  }
+
+  @Post('members/:id/exit')
+  @Access('board', 'members:write')
+  async exit(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const input = { on: field(body, 'on').trim(), reason: optional(body, 'exitReason') ?? undefined };
+    const checked = validate(exitSchema, input);
+    if (!checked.ok) {
+      const ctx = await this.pages.of(req, reply);
+      const errors: FieldErrors = { on: checked.errors.on ?? '', exitReason: checked.errors.reason ?? '' };
+      for (const k of Object.keys(errors)) if (!errors[k]) delete errors[k];
+      return this.renderDetail(reply, 400, ctx, actor, id, {
+        errors,
+        values: { on: input.on, exitReason: input.reason },
+      });
+    }
+    await this.exits.record(actor, id, checked.data.on, checked.data.reason);
+    return seeOther(reply, `/board/members/${id}`, 'exit');
+  }
+
+  @Post('members/:id/exit/undo')
+  @Access('board', 'members:write')
+  async undoExit(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Res() reply: FastifyReply) {
+    await this.exits.undo(actor, id);
+    return seeOther(reply, `/board/members/${id}`, 'exit-undone');
+  }
+
+  @Post('members/:id/welcome')
+  @Access('board', 'members:write')
+  async welcome(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Res() reply: FastifyReply) {
+    await this.registration.resendWelcome(actor, id);
+    return seeOther(reply, `/board/members/${id}`, 'welcome');
+  }
+
+  @Post('members/:id/groups')
+  @Access('board', 'members:write')
+  async group(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: Form,
+    @Res() reply: FastifyReply,
+  ) {
+    const slug = field(body, 'group').trim().slice(0, 64);
+    const add = field(body, 'action') !== 'remove';
+    await this.members.setGroup(actor, id, slug, add);
+    const back = field(body, 'back') === 'group' ? `/board/groups/${encodeURIComponent(slug)}` : `/board/members/${id}`;
+    return seeOther(reply, back, add ? 'group-added' : 'group-removed');
+  }
+
+  @Post('approvals/:rid/:decision')
+  @Access('board', 'members:write')
+  async decide(
+    @CurrentActor() actor: Actor,
+    @Param('rid', IdPipe) rid: number,
+    @Param('decision') decision: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const approve = decision === 'approve';
+    const input = { note: optional(body, 'note') ?? undefined };
+    const checked = validate(decisionSchema, input);
+    const memberId = Number(field(body, 'member'));
+    if (!checked.ok && Number.isInteger(memberId) && memberId > 0) {
+      const ctx = await this.pages.of(req, reply);
+      return this.renderDetail(reply, 400, ctx, actor, memberId, {
+        errors: { [`note-${rid}`]: checked.errors.note ?? '' },
+        values: { [`note-${rid}`]: input.note },
+      });
+    }
+    const revision = await this.members.decide(actor, rid, approve, checked.ok ? checked.data.note : undefined);
+    return seeOther(reply, `/board/members/${revision.member.id}`, approve ? 'approved' : 'rejected');
+  }
+
+  private async renderDetail(
+    reply: FastifyReply,
+    status: number,
+    ctx: PageContext,
+    actor: Actor,
+    id: number,
+    extra: { done?: string; errors?: FieldErrors; values?: Record<string, string | undefined> },
+  ) {
+    const member = await this.members.get(actor, id);
+    const board = hasRole(actor, 'board');
+    const [history, approvals, groups] = board
+      ? await Promise.all([this.members.history(actor, id), this.members.pendingApprovals(), this.groups.list()])
+      : [[], [], []];
+    return sendBoardPage(
+      reply,
+      status,
+      'member',
+      ctx,
+      {
+        member,
+        history: [...history].reverse(),
+        approvals: approvals.filter((r) => r.member.id === id),
+        groups: groups.filter((g) => !(member.groups ?? []).includes(g.slug)),
+        transitions: member.state ? allowedTransitions(member.state) : [],
+        values: {},
+        ...extra,
+      },
+      'board.member.title',
+      { name: member.displayName },
+    );
+  }
+}
