@@ -3,6 +3,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
+import { CalendarModule } from './calendar/calendar.module.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { CoreModule } from './core/core.module.js';
@@ -56,6 +57,7 @@ export class AppModule {
         MailModule,
         WebModule,
         InventoryModule,
+        CalendarModule,
         SyncModule,
         MailmanSyncModule,
         WikiSyncModule,

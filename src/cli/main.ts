@@ -40,6 +40,7 @@ if (process.argv[2] !== 'jabber') {
     import('./mail-wiring.command.js').then((m) => m.registerMailWiringCommands),
     import('./sync.command.js').then((m) => m.registerSyncCommands),
     import('./directory.command.js').then((m) => m.registerDirectoryCommands),
+    import('./calendar.command.js').then((m) => m.registerCalendarCommands),
   ]);
   for (const register of commands) register(program, env);
 }

@@ -175,6 +175,13 @@ export const configSchema = z
     ALLMENDE_LDAP_EXCLUSIVE: bool.default(false),
     ALLMENDE_LDAP_TIMEOUT_MS: positiveInt.max(300_000).default(10_000),
     ALLMENDE_LDAP_CRON: cron.default('*/15 * * * *'),
+    ALLMENDE_CALENDAR_HORIZON_MONTHS: positiveInt.max(120).default(18),
+    ALLMENDE_CALENDAR_FEED_PAST_DAYS: z.coerce.number().int().min(0).max(3650).default(180),
+    ALLMENDE_CALENDAR_REFRESH_MINUTES: positiveInt.max(7 * 24 * 60).default(60),
+    ALLMENDE_CALENDAR_ANNOUNCE_TO: mailAddress.optional(),
+    ALLMENDE_CALENDAR_ANNOUNCE_CRON: cron.default('0 8 * * 1'),
+    ALLMENDE_CALENDAR_ANNOUNCE_DAYS: positiveInt.max(90).default(14),
+    ALLMENDE_CALENDAR_ANNOUNCE_VISIBILITY: z.enum(['public', 'members']).default('public'),
     // The space (SpaceAPI v15 at /spaceapi.json and the start page).
     ALLMENDE_SPACEAPI: bool.default(true),
     ALLMENDE_SPACE_NAME: z

@@ -74,7 +74,21 @@ export interface AppConfig {
   };
   // Unset: the directory (OpenLDAP) target is off.
   ldap?: LdapConfig;
+  calendar: CalendarConfig;
   space: SpaceConfig;
+}
+
+export interface CalendarConfig {
+  // ALLMENDE_TIME_ZONE: the zone of events that name none, of API days and of the announcement.
+  timeZone: string;
+  // How far ahead the occurrences of recurring events are booked (and refused when they clash).
+  horizonMonths: number;
+  // How far back the feeds reach (events that ended longer ago are left out).
+  feedPastDays: number;
+  // REFRESH-INTERVAL and X-PUBLISHED-TTL of the feeds, and their Cache-Control max-age.
+  refreshMinutes: number;
+  // Unset `to`: no weekly announcement (on demand, an address must be given).
+  announce: { to?: string; cron: string; days: number; visibility: 'public' | 'members' };
 }
 
 // The space as the start page and the SpaceAPI endpoint describe it.
@@ -238,6 +252,18 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
             timeoutMs: e.ALLMENDE_LDAP_TIMEOUT_MS,
             cron: e.ALLMENDE_LDAP_CRON,
           },
+    calendar: {
+      timeZone: e.ALLMENDE_TIME_ZONE,
+      horizonMonths: e.ALLMENDE_CALENDAR_HORIZON_MONTHS,
+      feedPastDays: e.ALLMENDE_CALENDAR_FEED_PAST_DAYS,
+      refreshMinutes: e.ALLMENDE_CALENDAR_REFRESH_MINUTES,
+      announce: {
+        to: e.ALLMENDE_CALENDAR_ANNOUNCE_TO,
+        cron: e.ALLMENDE_CALENDAR_ANNOUNCE_CRON,
+        days: e.ALLMENDE_CALENDAR_ANNOUNCE_DAYS,
+        visibility: e.ALLMENDE_CALENDAR_ANNOUNCE_VISIBILITY,
+      },
+    },
     space: {
       spaceApi: e.ALLMENDE_SPACEAPI,
       name: e.ALLMENDE_SPACE_NAME ?? e.ALLMENDE_CLUB_NAME,

@@ -12,6 +12,8 @@ export const SCOPES = [
   'mail:write',
   'inventory:read',
   'inventory:write',
+  'calendar:read',
+  'calendar:write',
   'sync:read',
   'sync:write',
   // Ask whether a Jabber login's password is right (the ejabberd extauth program's token).

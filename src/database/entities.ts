@@ -28,6 +28,13 @@ import { SpacePresence } from '../space/entities/space-presence.entity.js';
 import { SpaceStateChange } from '../space/entities/space-state-change.entity.js';
 import { SyncRun } from '../sync/entities/sync-run.entity.js';
 import { SyncTargetState } from '../sync/entities/sync-target-state.entity.js';
+import { Announcement } from '../calendar/entities/announcement.entity.js';
+import { Booking } from '../calendar/entities/booking.entity.js';
+import { CalendarEvent } from '../calendar/entities/calendar-event.entity.js';
+import { CalendarResource } from '../calendar/entities/calendar-resource.entity.js';
+import { EventOccurrence } from '../calendar/entities/event-occurrence.entity.js';
+import { FeedState } from '../calendar/entities/feed-state.entity.js';
+import { FeedToken } from '../calendar/entities/feed-token.entity.js';
 import { WikiAccount } from '../wiki-sync/entities/wiki-account.entity.js';
 
 // Every entity, listed once: the ORM, the migrations and the tests use this list.
@@ -61,6 +68,13 @@ export const entities = [
   ListOptIn,
   ListSubscription,
   WikiAccount,
+  CalendarResource,
+  CalendarEvent,
+  EventOccurrence,
+  Booking,
+  FeedToken,
+  Announcement,
+  FeedState,
   SpaceStateChange,
   SpacePresence,
 ];

@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { MikroORM } from '@mikro-orm/postgresql';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { hasRole, type Actor } from '../core/actor.js';
 import { AppError } from '../core/app.errors.js';
@@ -100,6 +100,17 @@ export class LoansService {
       return thing.id;
     });
     return this.things.get(String(id));
+  }
+
+  // The open loan of a thing, for the calendar (a thing that is out cannot be booked).
+  async openLoanOf(em: EntityManager, thingId: number): Promise<{ dueOn: string; borrowerName: string } | null> {
+    const [row] = await em.execute<{ due_on: string; display_name: string }[]>(
+      `select to_char(l.due_on, 'YYYY-MM-DD') as due_on, m.display_name
+         from loan l join member m on m.id = l.borrower_id
+        where l.thing_id = ? and l.returned_at is null`,
+      [thingId],
+    );
+    return row ? { dueOn: row.due_on, borrowerName: row.display_name } : null;
   }
 
   // The borrower gives it back, or a helper takes it back.

@@ -1,5 +1,6 @@
 import type { Language } from '../notifications/templates/templates.js';
 import { boardMessages } from './messages/board.js';
+import { calendarMessages } from './messages/calendar.js';
 import { coreMessages } from './messages/core.js';
 import { layoutMessages } from './messages/layout.js';
 import { startMessages } from './messages/start.js';
@@ -26,7 +27,14 @@ export function pickLanguage(
 }
 
 // Each area of the web UI keeps its strings in src/web/messages/<area>.ts; a key lives in one file.
-const catalogs = [coreMessages, layoutMessages, memberMessages, boardMessages, startMessages] as const;
+const catalogs = [
+  coreMessages,
+  layoutMessages,
+  memberMessages,
+  boardMessages,
+  calendarMessages,
+  startMessages,
+] as const;
 type Catalog = (typeof catalogs)[number];
 type Keys<C> = C extends { de: infer D } ? keyof D : never;
 export type MessageKey = Keys<Catalog>;

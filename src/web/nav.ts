@@ -11,6 +11,7 @@ export interface NavItem {
 // The main navigation, in order. An area of the UI adds its entry here.
 export const NAV: readonly NavItem[] = [
   { href: '/', label: 'nav.start', role: 'public' },
+  { href: '/calendar', label: 'nav.calendar', role: 'public' },
   { href: '/me', label: 'nav.profile', role: 'member' },
   { href: '/things', label: 'nav.things', role: 'member' },
   { href: '/board', label: 'nav.board', role: 'helper' },

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { CalendarModule } from '../calendar/calendar.module.js';
 import { InventoryModule } from '../inventory/inventory.module.js';
 import { MembersModule } from '../members/members.module.js';
 import { BoardPagesModule } from './board/board-pages.module.js';
 import { AssetsController } from './assets.controller.js';
+import { CalendarPagesController } from './calendar-pages.controller.js';
 import { LinkPagesController } from './link-pages.controller.js';
 import { MemberPagesModule } from './member/member-pages.module.js';
 import { PageContextService } from './page-context.service.js';
@@ -14,8 +16,16 @@ import { StartPagesModule } from './start/start-pages.module.js';
 // PageContext (language, form token, who is logged in) with PageContextService and answers with
 // sendPage; every <form method="post"> includes the csrf partial.
 @Module({
-  imports: [MembersModule, AuthModule, InventoryModule, MemberPagesModule, BoardPagesModule, StartPagesModule],
-  controllers: [AssetsController, LinkPagesController, PagesController],
+  imports: [
+    MembersModule,
+    AuthModule,
+    InventoryModule,
+    MemberPagesModule,
+    BoardPagesModule,
+    CalendarModule,
+    StartPagesModule,
+  ],
+  controllers: [AssetsController, LinkPagesController, PagesController, CalendarPagesController],
   providers: [PageContextService],
   exports: [PageContextService],
 })

@@ -8,7 +8,8 @@ import { SmtpSink } from '../support/smtp-sink.js';
 import { loginAs, makeMember, PASSWORD } from '../support/test-app.js';
 
 // The board's and the members' pages on a phone in Debian's Chromium: a board intake with the
-// welcome mail, registration and activation; a member borrowing and returning a thing. Screenshots
+// welcome mail, registration and activation; a member borrowing and returning a thing; a member
+// booking a room for an event on /calendar. Screenshots
 // go to test-artifacts/screenshots/pages/; axe checks /board and /me pages.
 const MEMBER_PASSWORD = 'ein sehr langes Passwort';
 
@@ -33,7 +34,10 @@ describeLab('browser pages', [CHROMIUM], () => {
   // Nothing sticks out sideways on a 360 px screen (wide tables scroll inside themselves).
   async function fitsThePhone(page: Page): Promise<void> {
     const width = await page.evaluate<number>('document.documentElement.scrollWidth');
-    expect(width, `${page.url()} is ${width}px wide`).toBeLessThanOrEqual(360);
+    const wide = await page.evaluate<string[]>(
+      `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 360).map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)`,
+    );
+    expect(width, `${page.url()} is ${width}px wide: ${wide.join(', ')}`).toBeLessThanOrEqual(360);
   }
 
   async function logIn(page: Page, login: string, password: string): Promise<void> {
@@ -127,6 +131,42 @@ describeLab('browser pages', [CHROMIUM], () => {
     await shot(page, '09-me');
   }, 90_000);
 
+  it('an event booking: a member books a room on /calendar, the same room at the same time is refused, the start page lists the event', async () => {
+    const helper = await loginAs(t, 'helper');
+    const place = await helper.post('/api/locations').send({ name: 'Werkstatt' });
+    expect(place.status).toBe(201);
+    const room = await helper.post('/api/calendar/resources').send({ locationId: place.body.id as number });
+    expect(room.status).toBe(201);
+    const m = await makeMember(t, { firstName: 'Emmy', lastName: 'Noether', password: PASSWORD, state: 'active' });
+    const page = await newPhone();
+    await logIn(page, m.username, PASSWORD);
+    await page.goto(`${t.baseUrl}/calendar`);
+    await accessible(page);
+    await fitsThePhone(page);
+    const day = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const book = async (title: string) => {
+      await page.goto(`${t.baseUrl}/calendar`);
+      await page.locator('#title').fill(title);
+      await page.locator('#start').fill(`${day}T18:00`);
+      await page.locator('#end').fill(`${day}T20:00`);
+      await page.getByLabel('Werkstatt').check();
+      await page.getByRole('button', { name: 'Eintragen' }).click();
+    };
+    await book('Repair-Café');
+    await page.waitForURL(/\/events\/[a-z0-9-]+$/);
+    expect(await page.textContent('main')).toContain('Werkstatt');
+    await accessible(page);
+    await shot(page, '11-event-booked');
+    await book('Lötkurs');
+    await expect.poll(() => page.locator('#resourceIds-error').count()).toBe(1);
+    expect(await page.locator('#title').inputValue()).toBe('Lötkurs');
+    await shot(page, '12-event-clash');
+    const guest = await newPhone();
+    await guest.goto(`${t.baseUrl}/`);
+    expect(await guest.textContent('main')).toContain('Repair-Café');
+    await shot(guest, '13-start-with-event');
+  }, 90_000);
+
   it('axe and the phone width on every page of /me and /board', async () => {
     const boardMember = await makeMember(t, { groups: ['board'], password: PASSWORD, state: 'active' });
     const board = await newPhone();
@@ -135,9 +175,17 @@ describeLab('browser pages', [CHROMIUM], () => {
     const m = await makeMember(t, { password: PASSWORD, state: 'active' });
     await logIn(member, m.username, PASSWORD);
     const pages: [Page, string][] = [
-      ...['/me', '/me/addresses', '/me/lists', '/me/data', '/me/password', '/me/sessions', '/me/things', '/things'].map(
-        (path): [Page, string] => [member, path],
-      ),
+      ...[
+        '/me',
+        '/me/addresses',
+        '/me/lists',
+        '/me/data',
+        '/me/password',
+        '/me/sessions',
+        '/me/things',
+        '/things',
+        '/calendar',
+      ].map((path): [Page, string] => [member, path]),
       ...[
         '/board',
         '/board/members',

@@ -149,6 +149,31 @@ describe('start page for members', () => {
   });
 });
 
+describe('start page events (from the calendar)', () => {
+  it("lists the coming events soonest first: public ones for guests, members' events for members, no cancelled or past ones", async () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const events = [
+      { title: `Repair-Café ${SCRIPT}`, start: `${day(2)}T18:00`, end: `${day(2)}T20:00` },
+      { title: 'Plenum', start: `${day(1)}T19:00`, end: `${day(1)}T21:00`, visibility: 'members' },
+      { title: 'Abgesagt', start: `${day(1)}T10:00`, end: `${day(1)}T11:00`, status: 'cancelled' },
+      { title: 'Vorbei', start: `${day(-3)}T10:00`, end: `${day(-3)}T11:00` },
+    ];
+    for (const e of events) expect((await member.post('/api/events').send(e)).status).toBe(201);
+    const guest = (await stranger()).text;
+    expect(guest).toContain(`Repair-Café ${ESCAPED}`);
+    expect(guest).toMatch(/<a href="\/events\/repair-cafe[a-z0-9-]*">/);
+    expect(guest).not.toContain('Plenum');
+    expect(guest).not.toContain(SCRIPT);
+    const mine = (await member.page('/').set('Accept-Language', 'en')).text;
+    expect(mine.indexOf('Plenum')).toBeGreaterThan(0);
+    expect(mine.indexOf('Plenum')).toBeLessThan(mine.indexOf('Repair-Café'));
+    for (const text of [guest, mine]) {
+      expect(text).not.toContain('Abgesagt');
+      expect(text).not.toContain('Vorbei');
+    }
+  });
+});
+
 describe('start page cost', () => {
   // Every SQL statement of the app goes through the one connection's execute().
   async function queriesOf(path: string): Promise<number> {
@@ -161,7 +186,7 @@ describe('start page cost', () => {
     }
   }
 
-  it('takes a handful of queries, however many things and people there are (no query per row)', async () => {
+  it('takes a handful of queries, however many things, people and events there are (no query per row)', async () => {
     const space = t.app.get(SpaceService);
     const arrive = async () => {
       const m = await makeMember(t, { state: 'active' });
@@ -178,10 +203,18 @@ describe('start page cost', () => {
     const few = await queriesOf('/');
     for (let i = 0; i < 5; i++) await arrive();
     for (let i = 0; i < 10; i++) await helper.post('/api/things').send({ name: `Kiste ${i}` });
+    const day = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    for (let i = 0; i < 5; i++) {
+      const res = await member
+        .post('/api/events')
+        .send({ title: `Treffen ${i}`, start: `${day}T1${i}:00`, end: `${day}T1${i}:30` });
+      expect(res.status).toBe(201);
+    }
     const many = await queriesOf('/');
     expect(many).toBe(few);
     expect(few).toBeGreaterThanOrEqual(4);
-    // Session, page context, state, who is here, newest things (and a session touch now and then).
-    expect(many).toBeLessThanOrEqual(6);
+    // Session, page context, state, who is here, newest things, and the calendar's four (events
+    // moved into the window, the events, their rooms, their moved occurrences).
+    expect(many).toBeLessThanOrEqual(9);
   });
 });

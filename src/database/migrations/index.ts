@@ -8,7 +8,9 @@ import { Migration0006Inventory } from './0006-inventory.js';
 import { Migration0007Mail } from './0007-mail.js';
 import { Migration0008MailSync } from './0008-mail-sync.js';
 import { Migration0009Directory } from './0009-directory.js';
-import { Migration0011StartPage } from './0011-start-page.js';
+import { Migration0010Calendar } from './0010-calendar.js';
+import { Migration0011CalendarFeedState } from './0011-calendar-feed-state.js';
+import { Migration0012StartPage } from './0012-start-page.js';
 
 // Every migration in order. `npm run migration:create -- <name>` writes a new file: rename it to
 // the next number, make its down() refuse (allmende does not downgrade) and add it here.
@@ -22,5 +24,7 @@ export const migrationsList: MigrationObject[] = [
   { name: '0007-mail', class: Migration0007Mail },
   { name: '0008-mail-sync', class: Migration0008MailSync },
   { name: '0009-directory', class: Migration0009Directory },
-  { name: '0011-start-page', class: Migration0011StartPage },
+  { name: '0010-calendar', class: Migration0010Calendar },
+  { name: '0011-calendar-feed-state', class: Migration0011CalendarFeedState },
+  { name: '0012-start-page', class: Migration0012StartPage },
 ];

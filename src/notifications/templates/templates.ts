@@ -1,4 +1,5 @@
 import { accountActive } from './account-active.template.js';
+import { calendarAnnouncement } from './calendar-announcement.template.js';
 import { boardRegistration } from './board-registration.template.js';
 import { borrowedThingDue } from './borrowed-thing-due.template.js';
 import { emailChangeConfirm } from './email-change-confirm.template.js';
@@ -24,6 +25,8 @@ export const TEMPLATES = {
   'loan-overdue': loanOverdue,
   'borrowed-thing-due': borrowedThingDue,
   'induction-expiring': inductionExpiring,
+  // calendar
+  'calendar-announcement': calendarAnnouncement,
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATES;

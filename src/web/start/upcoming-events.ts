@@ -12,16 +12,15 @@ export interface UpcomingEvent {
   href: string | null;
 }
 
-// Where the start page gets its next events. The calendar module provides the real one: it must
-// return only public events to a stranger (viewer null), soonest first, at most `limit`, ending
-// after now, in one or two queries.
+// Where the start page gets its next events (CalendarUpcomingEvents): only public events to a
+// stranger (viewer null), soonest first, at most `limit`, not yet over, in a few queries.
 export interface UpcomingEventsSource {
   upcoming(viewer: PageUser | null, limit: number): Promise<UpcomingEvent[]>;
 }
 
 export const UPCOMING_EVENTS = Symbol('UPCOMING_EVENTS');
 
-// Until the calendar is there: no events (the page says so).
+// No events (the page says so): for a club without the calendar, and for tests.
 @Injectable()
 export class NoUpcomingEvents implements UpcomingEventsSource {
   upcoming(): Promise<UpcomingEvent[]> {

@@ -1,9 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
 // The space's open/closed state with its history, and who said "I am in the space" (opt-in,
-// expires by itself). Numbered 0011: 0010 is the calendar's.
-export class Migration0011StartPage extends Migration {
-  override name = '0011-start-page';
+// expires by itself).
+export class Migration0012StartPage extends Migration {
+  override name = '0012-start-page';
 
   override up(): void | Promise<void> {
     this.addSql(

@@ -1,0 +1,408 @@
+import { randomUUID } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { EntityManager, MikroORM, OptimisticLockError } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { hasRole, type Actor } from '../core/actor.js';
+import { AppError } from '../core/app.errors.js';
+import { AuditService } from '../core/audit.service.js';
+import { freeSlug, parseThingRef, slugify } from '../inventory/thing-ref.js';
+import { Member } from '../members/entities/member.entity.js';
+import { BookingsService } from './bookings.service.js';
+import type { CreateEventInput, OccurrenceInput, RangeQuery, UpdateEventInput } from './calendar.schemas.js';
+import { seesMembersEvents } from './calendar-access.js';
+import { CalendarEvent } from './entities/calendar-event.entity.js';
+import { EventOccurrence } from './entities/event-occurrence.entity.js';
+import { endKeepingLength, localTimes, resolveTimes, type Times } from './event-times.js';
+import { eventView, occurrenceViews, type EventView, type OccurrenceView } from './event-view.js';
+import { expand } from './recurrence.js';
+import { scheduleOf, seriesEnd } from './occurrences.js';
+import { ResourcesService } from './resources.service.js';
+import { isoDate, localToUtc, parseLocal, utcToLocal } from './time-zone.js';
+
+const DAY = 86_400_000;
+const MAX_RANGE_DAYS = 400;
+
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly bookings: BookingsService,
+    private readonly resources: ResourcesService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(actor: Actor, input: CreateEventInput): Promise<EventView> {
+    const times = this.times({
+      start: input.start,
+      end: input.end,
+      timeZone: input.timeZone ?? this.config.calendar.timeZone,
+      allDay: input.allDay ?? false,
+      rrule: input.rrule,
+    });
+    const id = await this.orm.em.fork().transactional(async (em) => {
+      const responsible = await this.responsible(em, actor, input.responsibleId);
+      const resources = await Promise.all(
+        unique(input.resourceIds ?? []).map((r) => this.resources.require(em, r, 'resourceIds')),
+      );
+      const slug = input.slug ?? (await this.freeSlugFor(em, input.title));
+      await this.assertSlugFree(em, slug, 0);
+      const event = em.create(CalendarEvent, {
+        uid: `${randomUUID()}@${new URL(this.config.http.publicUrl).hostname}`,
+        slug,
+        title: input.title,
+        description: input.description ?? null,
+        timeZone: times.timeZone,
+        allDay: times.allDay,
+        startAt: new Date(times.startAt),
+        endAt: new Date(times.endAt),
+        rrule: times.rrule,
+        exdates: times.rrule ? unique(input.exdates ?? []).sort() : [],
+        seriesEndAt: null,
+        responsible,
+        createdById: actor.memberId,
+        visibility: input.visibility ?? 'public',
+        status: input.status ?? 'confirmed',
+        sequence: 0,
+      });
+      event.resources.set(resources);
+      event.seriesEndAt = toDate(seriesEnd(scheduleOf(event), times.endAt));
+      await this.flush(em);
+      await this.bookings.book(em, event, resources, []);
+      await this.flush(em);
+      this.audit.record(em, actor, 'calendar.event.create', `calendar-event:${event.id}`, { slug, title: input.title });
+      return event.id;
+    });
+    return this.get(actor, String(id));
+  }
+
+  async update(actor: Actor, ref: string, input: UpdateEventInput): Promise<EventView> {
+    const id = await this.orm.em.fork().transactional(async (em) => {
+      const event = await this.load(em, ref, actor);
+      this.assertMayEdit(actor, event);
+      if (input.version !== undefined && input.version !== event.version) {
+        throw new AppError('STALE_VERSION', 'the event was changed meanwhile; reload and retry');
+      }
+      const before = localTimes(event);
+      const allDay = input.allDay ?? event.allDay;
+      const timeZone = input.timeZone ?? event.timeZone;
+      // Switching between all-day and timed needs the times in the new form; a new start alone
+      // keeps the event's length.
+      const switched = allDay !== event.allDay;
+      const start = input.start ?? (switched ? before.start.slice(0, 10) : before.start);
+      const end =
+        input.end ??
+        (switched
+          ? undefined
+          : input.start !== undefined
+            ? endKeepingLength(input.start, { ...event, timeZone })
+            : before.end);
+      const times = this.times({
+        start,
+        end,
+        timeZone,
+        allDay,
+        rrule: input.rrule === undefined ? event.rrule : input.rrule,
+      });
+      const exdates = times.rrule ? unique(input.exdates ?? event.exdates).sort() : [];
+      const timeChanged =
+        times.startAt !== event.startAt.getTime() ||
+        times.endAt !== event.endAt.getTime() ||
+        times.timeZone !== event.timeZone ||
+        times.allDay !== event.allDay ||
+        times.rrule !== (event.rrule ?? null);
+      const exdatesChanged = exdates.join(',') !== [...event.exdates].sort().join(',');
+      let resources = event.resources.getItems();
+      let placeChanged = false;
+      if (input.resourceIds !== undefined) {
+        const next = await Promise.all(
+          unique(input.resourceIds).map((r) => this.resources.require(em, r, 'resourceIds')),
+        );
+        placeChanged =
+          next
+            .map((r) => r.id)
+            .sort()
+            .join(',') !==
+          resources
+            .map((r) => r.id)
+            .sort()
+            .join(',');
+        resources = next;
+        event.resources.set(next);
+      }
+      const statusChanged = input.status !== undefined && input.status !== event.status;
+      if (input.slug !== undefined && input.slug !== event.slug) {
+        await this.assertSlugFree(em, input.slug, event.id);
+        event.slug = input.slug;
+      }
+      if (input.title !== undefined) event.title = input.title;
+      if (input.description !== undefined) event.description = input.description ?? null;
+      if (input.visibility !== undefined) event.visibility = input.visibility;
+      if (input.status !== undefined) event.status = input.status;
+      if (input.responsibleId !== undefined) event.responsible = await this.responsible(em, actor, input.responsibleId);
+      if (timeChanged) {
+        // The occurrences' identities (their original starts) change with the series: moved and
+        // cancelled single occurrences no longer apply.
+        await em.nativeDelete(EventOccurrence, { event });
+      }
+      event.timeZone = times.timeZone;
+      event.allDay = times.allDay;
+      event.startAt = new Date(times.startAt);
+      event.endAt = new Date(times.endAt);
+      event.rrule = times.rrule;
+      event.exdates = exdates;
+      event.seriesEndAt = toDate(seriesEnd(scheduleOf(event), times.endAt));
+      if (timeChanged || exdatesChanged || placeChanged || statusChanged) event.sequence += 1;
+      await this.flush(em);
+      await this.bookings.book(em, event, resources, await this.overrideRows(em, event));
+      event.updatedAt = new Date();
+      await this.flush(em);
+      this.audit.record(em, actor, 'calendar.event.update', `calendar-event:${event.id}`, { ...input });
+      return event.id;
+    });
+    return this.get(actor, String(id));
+  }
+
+  // Removes the event for good (its bookings with it). Cancelling (status) keeps it in the feeds
+  // as STATUS:CANCELLED, which is what subscribers' calendars need to drop it.
+  async remove(actor: Actor, ref: string): Promise<void> {
+    await this.orm.em.fork().transactional(async (em) => {
+      const event = await this.load(em, ref, actor);
+      this.assertMayEdit(actor, event);
+      em.remove(event);
+      this.audit.record(em, actor, 'calendar.event.delete', `calendar-event:${event.id}`, { slug: event.slug });
+    });
+  }
+
+  async get(actor: Actor | undefined, ref: string): Promise<EventView> {
+    const em = this.orm.em.fork();
+    const event = await this.load(em, ref, actor);
+    const overrides = await em.find(EventOccurrence, { event }, { orderBy: { recurrenceId: 'asc' } });
+    return eventView(event, overrides, this.config.http.publicUrl, actor ? this.mayEdit(actor, event) : false);
+  }
+
+  // The next occurrences of one event (its page).
+  async nextOccurrences(actor: Actor | undefined, ref: string, count: number): Promise<OccurrenceView[]> {
+    const em = this.orm.em.fork();
+    const event = await this.load(em, ref, actor);
+    const overrides = await em.find(EventOccurrence, { event });
+    const now = Date.now();
+    return occurrenceViews([event], overrides, now, now + MAX_RANGE_DAYS * DAY, this.config.http.publicUrl).slice(
+      0,
+      count,
+    );
+  }
+
+  // Occurrences between two days (in the calendar's zone), each with its event.
+  async occurrences(actor: Actor | undefined, query: RangeQuery): Promise<OccurrenceView[]> {
+    const zone = this.config.calendar.timeZone;
+    const fromDay = parseLocal(query.from ?? isoDate(utcToLocal(zone, Date.now())));
+    const from = fromDay ? localToUtc(zone, fromDay) : Date.now();
+    const toDay = query.to ? parseLocal(query.to) : undefined;
+    const to = toDay ? localToUtc(zone, toDay) + DAY : from + 31 * DAY;
+    if (to <= from) throw AppError.validation([{ field: 'to', message: 'must not be before from' }]);
+    if (to - from > MAX_RANGE_DAYS * DAY) {
+      throw AppError.validation([{ field: 'to', message: `at most ${MAX_RANGE_DAYS} days at once` }]);
+    }
+    const em = this.orm.em.fork();
+    const members = seesMembersEvents(actor);
+    // Single occurrences moved into the window from far away.
+    const movedIn = await em.execute<{ event_id: number }[]>(
+      'select distinct event_id from calendar_occurrence where start_at < ? and end_at > ?',
+      [new Date(to), new Date(from)],
+    );
+    const events = await em.find(
+      CalendarEvent,
+      {
+        $and: [
+          members ? {} : { visibility: 'public' },
+          {
+            $or: [
+              {
+                startAt: { $lt: new Date(to) },
+                $or: [{ seriesEndAt: null }, { seriesEndAt: { $gt: new Date(from) } }],
+              },
+              { id: { $in: movedIn.map((r) => r.event_id) } },
+            ],
+          },
+        ],
+      },
+      { populate: ['resources'], orderBy: { startAt: 'asc' }, limit: 5000 },
+    );
+    const overrides = await em.find(EventOccurrence, { event: { $in: events.map((e) => e.id) } });
+    return occurrenceViews(events, overrides, from, to, this.config.http.publicUrl).slice(0, 5000);
+  }
+
+  // Moves or cancels one occurrence of a recurring event.
+  async setOccurrence(actor: Actor, ref: string, recurrenceId: string, input: OccurrenceInput): Promise<EventView> {
+    const id = await this.orm.em.fork().transactional(async (em) => {
+      const event = await this.load(em, ref, actor);
+      this.assertMayEdit(actor, event);
+      const rid = this.occurrenceOf(event, recurrenceId);
+      const existing = await em.findOne(EventOccurrence, { event, recurrenceId: new Date(rid) });
+      const original = expand(scheduleOf(event), rid, rid + 1, 10).items.find((o) => o.recurrenceId === rid);
+      let start = existing?.startAt.getTime() ?? rid;
+      let end = existing?.endAt.getTime() ?? original?.end ?? rid + (event.endAt.getTime() - event.startAt.getTime());
+      if (input.start !== undefined || input.end !== undefined) {
+        const current = { ...event, startAt: new Date(start), endAt: new Date(end) };
+        const times = this.times({
+          start: input.start ?? localTimes(current).start,
+          end:
+            input.end ?? (input.start !== undefined ? endKeepingLength(input.start, current) : localTimes(current).end),
+          timeZone: event.timeZone,
+          allDay: event.allDay,
+        });
+        start = times.startAt;
+        end = times.endAt;
+      }
+      event.sequence += 1;
+      event.updatedAt = new Date();
+      const row =
+        existing ??
+        em.create(EventOccurrence, {
+          event,
+          recurrenceId: new Date(rid),
+          startAt: new Date(start),
+          endAt: new Date(end),
+        });
+      row.cancelled = input.cancelled ?? existing?.cancelled ?? false;
+      row.startAt = new Date(start);
+      row.endAt = new Date(end);
+      row.sequence = event.sequence;
+      await this.flush(em);
+      await this.bookings.book(em, event, event.resources.getItems(), await this.overrideRows(em, event));
+      await this.flush(em);
+      this.audit.record(em, actor, 'calendar.occurrence.set', `calendar-event:${event.id}`, {
+        recurrenceId: new Date(rid).toISOString(),
+        ...input,
+      });
+      return event.id;
+    });
+    return this.get(actor, String(id));
+  }
+
+  // The occurrence is as the series says again.
+  async clearOccurrence(actor: Actor, ref: string, recurrenceId: string): Promise<EventView> {
+    const id = await this.orm.em.fork().transactional(async (em) => {
+      const event = await this.load(em, ref, actor);
+      this.assertMayEdit(actor, event);
+      const rid = new Date(recurrenceId).getTime();
+      const existing = Number.isNaN(rid)
+        ? null
+        : await em.findOne(EventOccurrence, { event, recurrenceId: new Date(rid) });
+      if (!existing) throw AppError.notFound('moved or cancelled occurrence');
+      em.remove(existing);
+      event.sequence += 1;
+      event.updatedAt = new Date();
+      await this.flush(em);
+      await this.bookings.book(em, event, event.resources.getItems(), await this.overrideRows(em, event));
+      await this.flush(em);
+      return event.id;
+    });
+    return this.get(actor, String(id));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private times(input: Parameters<typeof resolveTimes>[0]): Times {
+    const t = resolveTimes(input);
+    if (Array.isArray(t)) throw AppError.validation(t);
+    return t;
+  }
+
+  // The event a caller may see: members' events are not there for the public (404, not 403).
+  async load(em: EntityManager, ref: string, actor: Actor | undefined): Promise<CalendarEvent> {
+    const parsed = parseThingRef(ref);
+    const event = parsed ? await em.findOne(CalendarEvent, parsed, { populate: ['resources', 'responsible'] }) : null;
+    if (!event || (event.visibility === 'members' && !seesMembersEvents(actor))) throw AppError.notFound('event');
+    return event;
+  }
+
+  mayEdit(actor: Actor, event: CalendarEvent): boolean {
+    if (actor.memberId === null) return hasRole(actor, 'helper');
+    return hasRole(actor, 'helper') || event.responsible?.id === actor.memberId || event.createdById === actor.memberId;
+  }
+
+  private assertMayEdit(actor: Actor, event: CalendarEvent): void {
+    if (!this.mayEdit(actor, event)) {
+      throw new AppError('FORBIDDEN', 'only the people responsible for the event, helpers and the board change it');
+    }
+  }
+
+  private occurrenceOf(event: CalendarEvent, recurrenceId: string): number {
+    const rid = new Date(recurrenceId).getTime();
+    if (!event.rrule) throw new AppError('INVALID_STATE', 'the event does not recur; change the event itself');
+    const hit = Number.isNaN(rid)
+      ? undefined
+      : expand(scheduleOf(event), rid, rid + 1, 10).items.find((o) => o.recurrenceId === rid);
+    if (!hit) throw AppError.notFound('occurrence');
+    return rid;
+  }
+
+  private async overrideRows(em: EntityManager, event: CalendarEvent) {
+    const rows = await em.find(EventOccurrence, { event });
+    return rows.map((o) => ({
+      recurrenceId: o.recurrenceId.getTime(),
+      cancelled: o.cancelled,
+      start: o.startAt.getTime(),
+      end: o.endAt.getTime(),
+    }));
+  }
+
+  private async responsible(em: EntityManager, actor: Actor, requested: number | null | undefined) {
+    const id = requested === undefined ? actor.memberId : requested;
+    if (id === null) return null;
+    if (id !== actor.memberId && !hasRole(actor, 'helper')) {
+      throw new AppError('FORBIDDEN', 'members make events they are responsible for; helpers name someone else');
+    }
+    const member = await em.findOne(Member, { id });
+    if (!member || member.erasedAt) {
+      throw AppError.validation([{ field: 'responsibleId', message: `there is no member ${id}` }]);
+    }
+    return member;
+  }
+
+  private async freeSlugFor(em: EntityManager, title: string): Promise<string> {
+    const base = slugify(title).replace(/^ding(?=-|$)/, 'event');
+    const rows = await em.execute<{ slug: string }[]>(
+      "select slug from calendar_event where slug = ? or slug like ? || '-%'",
+      [base, base],
+    );
+    return freeSlug(base, new Set(rows.map((r) => r.slug)));
+  }
+
+  private async assertSlugFree(em: EntityManager, slug: string, selfId: number): Promise<void> {
+    const [clash] = await em.execute<{ id: number }[]>('select id from calendar_event where slug = ? and id <> ?', [
+      slug,
+      selfId,
+    ]);
+    if (clash)
+      throw new AppError('CONFLICT', `there is already an event at /events/${slug}`, {
+        fields: [{ field: 'slug', message: 'taken' }],
+      });
+  }
+
+  private async flush(em: EntityManager): Promise<void> {
+    try {
+      await em.flush();
+    } catch (err) {
+      if (err instanceof OptimisticLockError) {
+        throw new AppError('STALE_VERSION', 'the event was changed meanwhile; reload and retry');
+      }
+      if (err instanceof UniqueConstraintViolationException) {
+        throw new AppError('CONFLICT', 'there is already an event with this slug');
+      }
+      throw err;
+    }
+  }
+}
+
+function unique<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}
+
+function toDate(t: number | null): Date | null {
+  return t === null ? null : new Date(t);
+}
