@@ -102,6 +102,8 @@ export class BookingsService {
     for (const r of resources) {
       if (r.kind !== 'thing' || !r.thing) continue;
       const thing = await this.things.resolve(em, String(r.thing.id));
+      // The row lock a lend takes too: a loan and a booking of one thing cannot pass each other.
+      await em.execute('select id from thing where id = ? for update', [thing.id]);
       if (thing.archivedAt) {
         throw new AppError('INVALID_STATE', `"${r.name}" is no longer in the inventory and cannot be booked`);
       }

@@ -1,6 +1,8 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { hasRole, type Actor } from '../core/actor.js';
 import { AppError } from '../core/app.errors.js';
 import { Member } from '../members/entities/member.entity.js';
@@ -42,6 +44,7 @@ export class LoansService {
   constructor(
     private readonly orm: MikroORM,
     private readonly things: ThingsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async lend(actor: Actor, ref: string, input: LendInput): Promise<ThingView> {
@@ -60,6 +63,7 @@ export class LoansService {
         throw AppError.validation([{ field: 'borrowerId', message: `there is no member ${borrowerId}` }]);
       }
       const open = await em.findOne(Loan, { thing, returnedAt: null }, { populate: ['borrower'] });
+      if (!open) await this.refuseIfBooked(em, thing.id, input.dueOn);
       const induction = await em.findOne(Induction, { thing, member: borrower });
       const problem = borrowProblem({
         ownership: thing.ownership,
@@ -103,6 +107,30 @@ export class LoansService {
   }
 
   // The open loan of a thing, for the calendar (a thing that is out cannot be booked).
+  // A thing booked for an event (the calendar's bookings) is not lent across that event: the loan
+  // would end after the event has begun. The caller holds the thing's row lock, which a booking of
+  // the thing takes too, so a loan and a booking cannot pass each other.
+  private async refuseIfBooked(em: EntityManager, thingId: number, dueOn: string): Promise<void> {
+    const [row] = await em.execute<{ title: string; slug: string; starts: string }[]>(
+      `select e.title, e.slug, to_char(lower(b.during) at time zone ?, 'YYYY-MM-DD HH24:MI') as starts
+         from booking b
+         join calendar_resource r on r.id = b.resource_id
+         join calendar_event e on e.id = b.event_id
+        where r.thing_id = ?
+          and b.during && tstzrange(now(), ((?::date + 1)::timestamp at time zone ?))
+        order by lower(b.during)
+        limit 1`,
+      [this.config.timeZone, thingId, dueOn, this.config.timeZone],
+    );
+    if (row) {
+      throw new AppError(
+        'CONFLICT',
+        `this thing is booked for the event "${row.title}" (/events/${row.slug}) from ${row.starts}; lend it only until the day before`,
+        { fields: [{ field: 'dueOn', message: `booked from ${row.starts} for "${row.title}"` }] },
+      );
+    }
+  }
+
   async openLoanOf(em: EntityManager, thingId: number): Promise<{ dueOn: string; borrowerName: string } | null> {
     const [row] = await em.execute<{ due_on: string; display_name: string }[]>(
       `select to_char(l.due_on, 'YYYY-MM-DD') as due_on, m.display_name
@@ -153,6 +181,8 @@ export class LoansService {
       if (dueOn < isoDay(new Date())) {
         throw AppError.validation([{ field: 'dueOn', message: 'the return date is in the past' }]);
       }
+      await em.execute('select id from thing where id = ? for update', [thing.id]);
+      await this.refuseIfBooked(em, thing.id, dueOn);
       recordThingEvent(em, actor, thing, 'updated', [{ field: 'dueOn', old: loan.dueOn, new: dueOn }]);
       loan.dueOn = dueOn;
       await em.flush();

@@ -118,6 +118,19 @@ describe('calendar: bad input, roles and things on loan', () => {
     expect(later.status).toBe(201);
   });
 
+  it('does not lend or extend a loan of a booked thing across its event', async () => {
+    // The drill is booked for "Regal bauen" on June 2nd (the test above) and lent to Karl.
+    const extended = await karl.post('/api/things/bohrer/loan/extend').send({ dueOn: `${Y}-06-02` });
+    expect(extended.status).toBe(409);
+    expect(extended.body.error.message).toContain('"Regal bauen" (/events/regal-bauen)');
+    expect((await karl.post('/api/things/bohrer/return').send({})).status).toBe(200);
+    const across = await karl.post('/api/things/bohrer/loan').send({ dueOn: `${Y}-06-03` });
+    expect(across.status).toBe(409);
+    expect(across.body.error.fields).toEqual([{ field: 'dueOn', message: expect.stringContaining('Regal bauen') }]);
+    const before = await karl.post('/api/things/bohrer/loan').send({ dueOn: `${Y}-06-01` });
+    expect(before.status).toBe(200);
+  });
+
   it('lets members change their own events only; helpers change anyone’s', async () => {
     const created = await rosa
       .post('/api/events')
