@@ -4,6 +4,7 @@ import { calendarMessages } from './messages/calendar.js';
 import { coreMessages } from './messages/core.js';
 import { layoutMessages } from './messages/layout.js';
 import { memberMessages } from './messages/member.js';
+import { roomsMessages } from './messages/rooms.js';
 
 // Pure: the page language from the member's choice, else the browser's Accept-Language, else the default.
 export function pickLanguage(
@@ -26,7 +27,14 @@ export function pickLanguage(
 }
 
 // Each area of the web UI keeps its strings in src/web/messages/<area>.ts; a key lives in one file.
-const catalogs = [coreMessages, layoutMessages, memberMessages, boardMessages, calendarMessages] as const;
+const catalogs = [
+  coreMessages,
+  layoutMessages,
+  memberMessages,
+  boardMessages,
+  calendarMessages,
+  roomsMessages,
+] as const;
 type Catalog = (typeof catalogs)[number];
 type Keys<C> = C extends { de: infer D } ? keyof D : never;
 export type MessageKey = Keys<Catalog>;

@@ -10,12 +10,21 @@ import { LinkPagesController } from './link-pages.controller.js';
 import { MemberPagesModule } from './member/member-pages.module.js';
 import { PageContextService } from './page-context.service.js';
 import { PagesController } from './pages.controller.js';
+import { RoomsPagesModule } from './rooms/rooms-pages.module.js';
 
 // Server-rendered pages (Eta + Pico.css, no scripts). Every page controller builds its
 // PageContext (language, form token, who is logged in) with PageContextService and answers with
 // sendPage; every <form method="post"> includes the csrf partial.
 @Module({
-  imports: [MembersModule, AuthModule, InventoryModule, MemberPagesModule, BoardPagesModule, CalendarModule],
+  imports: [
+    MembersModule,
+    AuthModule,
+    InventoryModule,
+    MemberPagesModule,
+    BoardPagesModule,
+    CalendarModule,
+    RoomsPagesModule,
+  ],
   controllers: [AssetsController, LinkPagesController, PagesController, CalendarPagesController],
   providers: [PageContextService],
   exports: [PageContextService],
