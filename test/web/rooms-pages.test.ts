@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, loginAs, type TestApp } from '../support/test-app.js';
+import { createTestApp, loginAs, postForm, type TestApp } from '../support/test-app.js';
 
 type Agent = Awaited<ReturnType<typeof loginAs>>;
 
@@ -289,6 +289,33 @@ describe('rooms and events pages', () => {
       start: `${soon(2)}T19:00:00`,
       description: null,
     });
+  });
+
+  it('refuses a stale edit and a form from another origin', async () => {
+    // The Sommerfest was changed twice above: a form loaded before that is out of date.
+    expect((await rosa.get('/api/events/sommerfest')).body.version).toBeGreaterThan(1);
+    const stale = await rosa.form('/events/sommerfest/edit', {
+      title: 'Alte Fassung',
+      start: `${soon(30)}T15:00`,
+      end: `${soon(30)}T22:00`,
+      version: '1',
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.text).toContain('value="Alte Fassung"');
+    expect(stale.text).toMatch(/Lade die Seite neu|Reload the page/);
+    const foreign = await postForm(
+      t,
+      '/board/rooms',
+      { kind: 'room', locationId: String(placeId) },
+      {
+        cookie: helper.cookie,
+        origin: 'https://evil.example',
+      },
+    );
+    expect(foreign.status).toBe(403);
+    const redirect = await helper.page(`/board/rooms/${room}`);
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.location).toBe(`/rooms/${room}`);
   });
 
   it('shows a clash at the rooms, naming the other event, and keeps the input', async () => {

@@ -107,6 +107,13 @@ export class RoomsPagesController {
     return seeOther(reply, '/board/rooms', 'room-created');
   }
 
+  // The board's address of a room's free/busy: the page itself is open to everybody, as the API.
+  @Get('board/rooms/:id')
+  @Access('helper', 'calendar:write')
+  toAvailability(@Param('id', IdPipe) id: number, @Res() reply: FastifyReply) {
+    return reply.redirect(`/rooms/${id}`, 301);
+  }
+
   @Post('board/rooms/:id')
   @Access('helper', 'calendar:write')
   async update(
