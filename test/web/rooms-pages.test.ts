@@ -239,7 +239,7 @@ describe('rooms and events pages', () => {
     });
     expect(backwards.status).toBe(400);
     expect(backwards.text).toContain('id="end-error"');
-    expect(backwards.text).toContain('must be after the start');
+    expect(backwards.text).toContain('muss nach dem Beginn liegen');
     expect(backwards.text).toContain(`value="${soon(2)}T18:00"`);
     expect(backwards.text).toContain('>neu</textarea>');
 
@@ -377,7 +377,7 @@ describe('rooms and events pages', () => {
       end: `${soon(15)}T18:00`,
     });
     expect(backwards.status).toBe(400);
-    expect(backwards.text).toContain('must be after the start');
+    expect(backwards.text).toContain('muss nach dem Beginn liegen');
 
     const moved = await rosa.form('/events/plenum/occurrences', {
       recurrenceId: second,

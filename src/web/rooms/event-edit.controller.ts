@@ -10,10 +10,10 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { Actor } from '../../core/actor.js';
 import { AppError } from '../../core/app.errors.js';
 import { Access, CurrentActor } from '../../http/access.decorator.js';
-import { field, localizeProblem, validate, type FieldErrors, type Form } from '../board/board-forms.js';
+import { field, validate, type FieldErrors, type Form } from '../board/board-forms.js';
 import { PageContextService } from '../page-context.service.js';
 import { sendPage, type PageContext } from '../views.js';
-import { eventFormInput, timeFieldOf, zonesWith, type Values } from './rooms-forms.js';
+import { eventFormInput, localizeEventProblem, timeFieldOf, zonesWith, type Values } from './rooms-forms.js';
 
 const NEXT = 10;
 
@@ -135,7 +135,10 @@ export class EventEditController {
     }
     const ctx = await this.pages.of(req, reply);
     const errors = Object.fromEntries(
-      Object.entries(failed.errors).map(([k, v]) => [k === 'resourceIds' ? '(form)' : k, localizeProblem(ctx.lang, v)]),
+      Object.entries(failed.errors).map(([k, v]) => [
+        k === 'resourceIds' ? '(form)' : k,
+        localizeEventProblem(ctx.lang, v),
+      ]),
     );
     const next = await this.events.nextOccurrences(actor, String(event.id), NEXT);
     return sendPage(
@@ -167,7 +170,9 @@ export class EventEditController {
     errors: FieldErrors,
   ) {
     const resources = await this.resources.list();
-    const localized = Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, localizeProblem(ctx.lang, v)]));
+    const localized = Object.fromEntries(
+      Object.entries(errors).map(([k, v]) => [k, localizeEventProblem(ctx.lang, v)]),
+    );
     return sendPage(
       reply,
       status,
