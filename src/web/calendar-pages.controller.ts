@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createEventSchema } from '../calendar/calendar.schemas.js';
@@ -11,7 +11,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { Actor } from '../core/actor.js';
 import { AppError } from '../core/app.errors.js';
 import { Access, CurrentActor, type RequestWithActor } from '../http/access.decorator.js';
-import { translate } from './i18n.js';
+import { isMessageKey, translate } from './i18n.js';
 import { PageContextService } from './page-context.service.js';
 import type { PageContext } from './views.js';
 import { sendPage } from './views.js';
@@ -32,11 +32,15 @@ export function eventInputOf(form: Form): Record<string, unknown> {
     .flat()
     .map(Number)
     .filter((n) => Number.isInteger(n) && n > 0);
+  // All-day events take the date fields (or the date part of the time fields).
+  const allDay = one('allDay') === 'on' ? true : undefined;
+  const day = (k: 'start' | 'end') => one(`${k}Date`) ?? one(k)?.slice(0, 10);
   return Object.fromEntries(
     Object.entries({
       title: one('title'),
-      start: one('start'),
-      end: one('end'),
+      start: allDay ? day('start') : one('start'),
+      end: allDay ? day('end') : one('end'),
+      allDay,
       description: one('description'),
       rrule: one('rrule'),
       visibility: one('visibility'),
@@ -112,12 +116,21 @@ export class CalendarPagesController {
 
   @Get('events/:ref')
   @Access('public')
-  async event(@Param('ref') ref: string, @Req() req: PageRequest, @Res() reply: FastifyReply) {
+  async event(
+    @Param('ref') ref: string,
+    @Query('done') done: string | undefined,
+    @Req() req: PageRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const ctx = await this.pages.of(req, reply);
     try {
       const event = await this.events.get(req.actor, ref);
       const next = await this.events.nextOccurrences(req.actor, ref, 10);
-      return sendPage(reply, 200, 'event', ctx, { event, next }, 'event.page', { title: event.title });
+      // What the last change did (?done=… after the edit or an occurrence form).
+      const key = `occ.done.${done ?? ''}`;
+      const note =
+        done === 'saved' ? translate(ctx.lang, 'edit.saved') : isMessageKey(key) ? translate(ctx.lang, key) : null;
+      return sendPage(reply, 200, 'event', ctx, { event, next, note }, 'event.page', { title: event.title });
     } catch (err) {
       if (err instanceof AppError && (err.code === 'NOT_FOUND' || err.code === 'VALIDATION_FAILED')) {
         const message = translate(ctx.lang, 'event.notfound');

@@ -5,6 +5,7 @@ import { coreMessages } from './messages/core.js';
 import { layoutMessages } from './messages/layout.js';
 import { startMessages } from './messages/start.js';
 import { memberMessages } from './messages/member.js';
+import { roomsMessages } from './messages/rooms.js';
 
 // Pure: the page language from the member's choice, else the browser's Accept-Language, else the default.
 export function pickLanguage(
@@ -34,6 +35,7 @@ const catalogs = [
   boardMessages,
   calendarMessages,
   startMessages,
+  roomsMessages,
 ] as const;
 type Catalog = (typeof catalogs)[number];
 type Keys<C> = C extends { de: infer D } ? keyof D : never;

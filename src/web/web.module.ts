@@ -11,6 +11,7 @@ import { MemberPagesModule } from './member/member-pages.module.js';
 import { PageContextService } from './page-context.service.js';
 import { PagesController } from './pages.controller.js';
 import { StartPagesModule } from './start/start-pages.module.js';
+import { RoomsPagesModule } from './rooms/rooms-pages.module.js';
 
 // Server-rendered pages (Eta + Pico.css, no scripts). Every page controller builds its
 // PageContext (language, form token, who is logged in) with PageContextService and answers with
@@ -24,6 +25,7 @@ import { StartPagesModule } from './start/start-pages.module.js';
     BoardPagesModule,
     CalendarModule,
     StartPagesModule,
+    RoomsPagesModule,
   ],
   controllers: [AssetsController, LinkPagesController, PagesController, CalendarPagesController],
   providers: [PageContextService],

@@ -13,6 +13,7 @@ describe('boardNav', () => {
       '/board/groups',
       '/board/things',
       '/board/locations',
+      '/board/rooms',
     ]);
     expect(helper.filter((i) => i.current).map((i) => i.href)).toEqual(['/board/members']);
   });

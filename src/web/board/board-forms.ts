@@ -102,6 +102,7 @@ const SUBNAV: readonly SubNavItem[] = [
   { href: '/board/groups', label: 'board.nav.groups', role: 'helper' },
   { href: '/board/things', label: 'board.nav.things', role: 'helper' },
   { href: '/board/locations', label: 'board.nav.locations', role: 'helper' },
+  { href: '/board/rooms', label: 'board.nav.rooms', role: 'helper' },
   { href: '/board/sync', label: 'board.nav.sync', role: 'board' },
 ];
 

@@ -1,0 +1,225 @@
+import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { occurrenceSchema, updateEventSchema } from '../../calendar/calendar.schemas.js';
+import type { EventView } from '../../calendar/event-view.js';
+import { EventsService } from '../../calendar/events.service.js';
+import { ResourcesService } from '../../calendar/resources.service.js';
+import type { AppConfig } from '../../config/config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { Actor } from '../../core/actor.js';
+import { AppError } from '../../core/app.errors.js';
+import { Access, CurrentActor } from '../../http/access.decorator.js';
+import { field, validate, type FieldErrors, type Form } from '../board/board-forms.js';
+import { PageContextService } from '../page-context.service.js';
+import { sendPage, type PageContext } from '../views.js';
+import { eventFormInput, localizeEventProblem, timeFieldOf, zonesWith, type Values } from './rooms-forms.js';
+
+const NEXT = 10;
+
+// Pure: the form's values for an event as it is stored.
+function valuesOf(e: EventView): Values {
+  return {
+    title: e.title,
+    description: e.description ?? '',
+    allDay: e.allDay,
+    start: e.allDay ? '' : e.start.slice(0, 16),
+    end: e.allDay ? '' : e.end.slice(0, 16),
+    startDate: e.allDay ? e.start : '',
+    endDate: e.allDay ? e.end : '',
+    timeZone: e.timeZone,
+    rrule: e.rrule ?? '',
+    visibility: e.visibility,
+    status: e.status,
+    version: String(e.version),
+    resourceIds: e.resources.map((r) => r.id),
+  };
+}
+
+// Changing one event (its responsible member, its creator, helpers and the board, as the events
+// API), and moving or cancelling single dates of a recurring one from its page.
+@ApiExcludeController()
+@Controller('events')
+export class EventEditController {
+  constructor(
+    private readonly events: EventsService,
+    private readonly resources: ResourcesService,
+    private readonly pages: PageContextService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get(':ref/edit')
+  @Access('member', 'calendar:write')
+  async edit(
+    @CurrentActor() actor: Actor,
+    @Param('ref') ref: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const ctx = await this.pages.of(req, reply);
+    const event = await this.editable(actor, ref);
+    return this.form(reply, 200, ctx, event, valuesOf(event), {});
+  }
+
+  @Post(':ref/edit')
+  @Access('member', 'calendar:write')
+  async save(
+    @CurrentActor() actor: Actor,
+    @Param('ref') ref: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const event = await this.editable(actor, ref);
+    const { values, input } = eventFormInput(body ?? {}, { edit: true });
+    const allDay = values.allDay === true;
+    const checked = validate(updateEventSchema, input);
+    let errors: FieldErrors;
+    let status = 400;
+    if (checked.ok) {
+      try {
+        const saved = await this.events.update(actor, String(event.id), checked.data);
+        return reply.redirect(`/events/${saved.slug}?done=saved`, 303);
+      } catch (err) {
+        const known = problemsOf(err);
+        if (!known) throw err;
+        ({ errors, status } = known);
+      }
+    } else {
+      errors = checked.errors;
+    }
+    const shown: FieldErrors = {};
+    for (const [k, v] of Object.entries(errors)) shown[timeFieldOf(k, allDay)] = v;
+    const ctx = await this.pages.of(req, reply);
+    return this.form(reply, status, ctx, event, values, shown);
+  }
+
+  // One date of a recurring event: move (new start/end), cancel, or back to the series.
+  @Post(':ref/occurrences')
+  @Access('member', 'calendar:write')
+  async occurrence(
+    @CurrentActor() actor: Actor,
+    @Param('ref') ref: string,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const event = await this.editable(actor, ref);
+    const rid = field(body, 'recurrenceId').trim();
+    const action = field(body, 'action');
+    const typed = { start: field(body, 'start').trim(), end: field(body, 'end').trim() };
+    let failed: { errors: FieldErrors; status: number } | undefined;
+    try {
+      if (action === 'restore') {
+        await this.events.clearOccurrence(actor, String(event.id), rid);
+      } else if (action === 'cancel') {
+        await this.events.setOccurrence(actor, String(event.id), rid, { cancelled: true });
+      } else {
+        const checked = validate(occurrenceSchema, {
+          start: typed.start || undefined,
+          end: typed.end || undefined,
+          cancelled: false,
+        });
+        if (!checked.ok) failed = { errors: checked.errors, status: 400 };
+        else if (typed.start === '' && typed.end === '')
+          failed = { errors: { start: 'must not be empty' }, status: 400 };
+        else await this.events.setOccurrence(actor, String(event.id), rid, checked.data);
+      }
+    } catch (err) {
+      failed = problemsOf(err);
+      if (!failed) throw err;
+    }
+    if (!failed) {
+      const done = action === 'restore' ? 'restored' : action === 'cancel' ? 'cancelled' : 'moved';
+      return reply.redirect(`/events/${event.slug}?done=${done}`, 303);
+    }
+    const ctx = await this.pages.of(req, reply);
+    const errors = Object.fromEntries(
+      Object.entries(failed.errors).map(([k, v]) => [
+        k === 'resourceIds' ? '(form)' : k,
+        localizeEventProblem(ctx.lang, v),
+      ]),
+    );
+    const next = await this.events.nextOccurrences(actor, String(event.id), NEXT);
+    return sendPage(
+      reply,
+      failed.status,
+      'event',
+      ctx,
+      { event, next, occ: { recurrenceId: rid, errors, values: typed } },
+      'event.page',
+      { title: event.title },
+    );
+  }
+
+  // The event, if the caller may change it (else the 403 page, or 404 for what they cannot see).
+  private async editable(actor: Actor, ref: string): Promise<EventView> {
+    const event = await this.events.get(actor, ref);
+    if (!event.editable) {
+      throw new AppError('FORBIDDEN', 'only the people responsible for the event, helpers and the board change it');
+    }
+    return event;
+  }
+
+  private async form(
+    reply: FastifyReply,
+    status: number,
+    ctx: PageContext,
+    event: EventView,
+    values: Values,
+    errors: FieldErrors,
+  ) {
+    const resources = await this.resources.list();
+    const localized = Object.fromEntries(
+      Object.entries(errors).map(([k, v]) => [k, localizeEventProblem(ctx.lang, v)]),
+    );
+    return sendPage(
+      reply,
+      status,
+      'event-edit',
+      ctx,
+      {
+        event,
+        values,
+        errors: Object.keys(localized).length > 0 ? localized : null,
+        rooms: resources.filter((r) => r.kind === 'room'),
+        things: resources.filter((r) => r.kind === 'thing'),
+        zones: zonesWith(String(values.timeZone || event.timeZone), this.config.calendar.timeZone),
+        statuses: ['confirmed', 'tentative', 'cancelled'],
+      },
+      'edit.title',
+      { title: event.title },
+    );
+  }
+}
+
+// A refused change the form can show: bad input (400), a clash naming the other event or a stale
+// version (409), a state the event cannot be changed in (400).
+function problemsOf(err: unknown): { errors: FieldErrors; status: number } | undefined {
+  if (!(err instanceof AppError)) return undefined;
+  const fields: FieldErrors = {};
+  for (const f of err.details?.fields ?? [])
+    fields[f.field] = fields[f.field] ? `${fields[f.field]}; ${f.message}` : f.message;
+  switch (err.code) {
+    case 'VALIDATION_FAILED':
+      return { errors: fields, status: 400 };
+    case 'CONFLICT':
+      // The clash's full sentence names the room, the times and the other event.
+      return {
+        errors: fields.resourceIds ? { resourceIds: err.message } : { ...fields, '(form)': err.message },
+        status: 409,
+      };
+    case 'STALE_VERSION':
+      return { errors: { '(stale)': err.message }, status: 409 };
+    case 'INVALID_STATE':
+    case 'NOT_FOUND':
+      return { errors: { '(form)': err.message }, status: err.code === 'NOT_FOUND' ? 404 : 400 };
+    case 'FORBIDDEN':
+    case 'LINK_INVALID':
+    case 'RATE_LIMITED':
+    case 'TOO_LARGE':
+    case 'UNAUTHENTICATED':
+    case 'UNAVAILABLE':
+      return undefined;
+  }
+}

@@ -1,0 +1,254 @@
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { resourceSchema, resourceUpdateSchema } from '../../calendar/calendar.schemas.js';
+import { EventsService } from '../../calendar/events.service.js';
+import { webcal } from '../../calendar/feed-tokens.service.js';
+import { ResourcesService } from '../../calendar/resources.service.js';
+import { isoDate, utcToLocal } from '../../calendar/time-zone.js';
+import type { AppConfig } from '../../config/config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { Actor } from '../../core/actor.js';
+import { AppError } from '../../core/app.errors.js';
+import { Access, CurrentActor, type RequestWithActor } from '../../http/access.decorator.js';
+import { IdPipe } from '../../http/id.pipe.js';
+import { LocationsService } from '../../inventory/locations.service.js';
+import {
+  attempt,
+  field,
+  localizeProblem,
+  optional,
+  seeOther,
+  sendBoardPage,
+  validate,
+  type FieldErrors,
+  type Form,
+} from '../board/board-forms.js';
+import { translate } from '../i18n.js';
+import { PageContextService } from '../page-context.service.js';
+import { sendPage, type PageContext } from '../views.js';
+import { busyByDay, dayRange, isoWeekOf } from './rooms-forms.js';
+
+type PageRequest = FastifyRequest & RequestWithActor;
+
+const EVENT_DAYS = 60;
+
+// What a failed form on /board/rooms was: which form (add a room, add a thing, or one resource's
+// rename/remove), its errors and what was typed.
+interface FormState {
+  form: string;
+  errors: FieldErrors;
+  values: Record<string, string>;
+}
+
+// The bookable rooms and things for helpers and the board (as the resources API: helpers write),
+// and each one's free/busy for everybody (the availability API is public; titles of members'
+// events only for members).
+@ApiExcludeController()
+@Controller()
+export class RoomsPagesController {
+  constructor(
+    private readonly resources: ResourcesService,
+    private readonly events: EventsService,
+    private readonly locations: LocationsService,
+    private readonly pages: PageContextService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('board/rooms')
+  @Access('helper', 'calendar:write')
+  async list(
+    @CurrentActor() actor: Actor,
+    @Query('done') done: string | undefined,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const ctx = await this.pages.of(req, reply);
+    return this.listPage(reply, 200, ctx, actor, null, done);
+  }
+
+  @Post('board/rooms')
+  @Access('helper', 'calendar:write')
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const kind = field(body, 'kind') === 'thing' ? 'thing' : 'room';
+    const values = {
+      locationId: field(body, 'locationId'),
+      thing: field(body, 'thing'),
+      name: field(body, 'name'),
+    };
+    const location = optional(body, 'locationId');
+    const input =
+      kind === 'room'
+        ? { locationId: location === null ? undefined : Number(location), name: optional(body, 'name') ?? undefined }
+        : { thing: optional(body, 'thing') ?? undefined, name: optional(body, 'name') ?? undefined };
+    let done: Awaited<ReturnType<typeof attempt>>;
+    if (kind === 'room' && input.locationId === undefined) {
+      done = { ok: false, errors: { locationId: 'must not be empty' } };
+    } else if (kind === 'thing' && !('thing' in input && input.thing)) {
+      done = { ok: false, errors: { thing: 'must not be empty' } };
+    } else {
+      const checked = validate(resourceSchema, input);
+      done = checked.ok ? await this.tryWrite(() => this.resources.create(actor, checked.data)) : checked;
+    }
+    if (!done.ok) {
+      const ctx = await this.pages.of(req, reply);
+      // "Bookable already" or "no such thing" belongs to the field that named it.
+      const key = kind === 'room' ? 'locationId' : 'thing';
+      const { '(form)': whole, '(status)': code, ...rest } = done.errors;
+      const errors = whole ? { ...rest, [key]: whole } : rest;
+      const status = code === 'CONFLICT' ? 409 : 400;
+      return this.listPage(reply, status, ctx, actor, { form: kind, errors, values });
+    }
+    return seeOther(reply, '/board/rooms', 'room-created');
+  }
+
+  // The board's address of a room's free/busy: the page itself is open to everybody, as the API.
+  @Get('board/rooms/:id')
+  @Access('helper', 'calendar:write')
+  toAvailability(@Param('id', IdPipe) id: number, @Res() reply: FastifyReply) {
+    return reply.redirect(`/rooms/${id}`, 301);
+  }
+
+  @Post('board/rooms/:id')
+  @Access('helper', 'calendar:write')
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    await this.resources.get(id);
+    const values = { name: field(body, 'name'), description: field(body, 'description') };
+    const checked = validate(resourceUpdateSchema, { name: values.name, description: optional(body, 'description') });
+    const done = checked.ok ? await this.tryWrite(() => this.resources.update(actor, id, checked.data)) : checked;
+    if (!done.ok) {
+      const ctx = await this.pages.of(req, reply);
+      return this.listPage(reply, 400, ctx, actor, { form: String(id), errors: done.errors, values });
+    }
+    return seeOther(reply, '/board/rooms', 'room-saved');
+  }
+
+  @Post('board/rooms/:id/remove')
+  @Access('helper', 'calendar:write')
+  async remove(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const done = await this.tryWrite(() => this.resources.remove(actor, id));
+    if (!done.ok) {
+      const ctx = await this.pages.of(req, reply);
+      return this.listPage(reply, 409, ctx, actor, { form: String(id), errors: done.errors, values: {} });
+    }
+    return seeOther(reply, '/board/rooms', 'room-removed');
+  }
+
+  @Get('rooms/:id')
+  @Access('public')
+  async availability(
+    @Param('id', IdPipe) id: number,
+    @Query() query: Form,
+    @Req() req: PageRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const ctx = await this.pages.of(req, reply);
+    const zone = this.config.calendar.timeZone;
+    const range = dayRange(query ?? {}, isoDate(utcToLocal(zone, Date.now())));
+    const first = range.days[0] ?? '';
+    const last = range.days[range.days.length - 1] ?? first;
+    let answer;
+    try {
+      answer = await this.resources.availability(id, { from: first, to: last }, req.actor);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') {
+        const message = translate(ctx.lang, 'room.notfound');
+        return sendPage(reply, 404, 'message', ctx, { message, role: 'alert' }, 'room.notfound');
+      }
+      throw err;
+    }
+    const feed = `${this.config.http.publicUrl}/calendar/resources/${id}/calendar.ics`;
+    const errors = range.problem ? { [range.problem.field]: localizeProblem(ctx.lang, range.problem.message) } : null;
+    return sendPage(
+      reply,
+      errors ? 400 : 200,
+      'room',
+      ctx,
+      {
+        resource: answer.resource,
+        days: busyByDay(range.days, answer.busy, zone),
+        values: { date: range.date, week: range.week },
+        errors,
+        prev: `/rooms/${id}?week=${isoWeekOf(addDays(first, -7))}`,
+        next: `/rooms/${id}?week=${isoWeekOf(addDays(first, 7))}`,
+        feed: { https: feed, webcal: webcal(feed) },
+        helper: ctx.user !== null && ctx.user.role !== 'member',
+      },
+      'room.title',
+      { name: answer.resource.name },
+    );
+  }
+
+  // A refused write (taken already, still booked, unknown thing) shown at its form.
+  private async tryWrite<T>(fn: () => Promise<T>) {
+    try {
+      return await attempt(fn);
+    } catch (err) {
+      if (err instanceof AppError && ['CONFLICT', 'INVALID_STATE', 'NOT_FOUND'].includes(err.code)) {
+        return { ok: false as const, errors: { '(form)': err.message, '(status)': err.code } };
+      }
+      throw err;
+    }
+  }
+
+  private async listPage(
+    reply: FastifyReply,
+    status: number,
+    ctx: PageContext,
+    actor: Actor,
+    failed: FormState | null,
+    done?: string,
+  ) {
+    const [resources, locations] = await Promise.all([this.resources.list(), this.locations.list()]);
+    const paths = new Map(locations.map((l) => [l.id, l.path.join(' › ')]));
+    const zone = this.config.calendar.timeZone;
+    const occurrences = await this.events.occurrences(actor, {
+      from: isoDate(utcToLocal(zone, Date.now())),
+      to: isoDate(utcToLocal(zone, Date.now() + (EVENT_DAYS - 1) * 86_400_000)),
+    });
+    // One line per event (its next date), not per occurrence.
+    const seen = new Set<number>();
+    const events = occurrences.filter((o) => !seen.has(o.eventId) && seen.add(o.eventId));
+    const errors = failed ? Object.fromEntries(Object.entries(failed.errors).filter(([k]) => k !== '(status)')) : {};
+    return sendBoardPage(
+      reply,
+      status,
+      'rooms',
+      ctx,
+      {
+        resources: resources.map((r) => ({
+          ...r,
+          where: r.locationId === null ? null : (paths.get(r.locationId) ?? null),
+        })),
+        locations,
+        events,
+        eventDays: String(EVENT_DAYS),
+        failed: failed ? failed.form : null,
+        values: failed?.values ?? {},
+        errors,
+        done,
+      },
+      'rooms.title',
+    );
+  }
+}
+
+function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
