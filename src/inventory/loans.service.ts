@@ -63,7 +63,6 @@ export class LoansService {
         throw AppError.validation([{ field: 'borrowerId', message: `there is no member ${borrowerId}` }]);
       }
       const open = await em.findOne(Loan, { thing, returnedAt: null }, { populate: ['borrower'] });
-      if (!open) await this.refuseIfBooked(em, thing.id, input.dueOn);
       const induction = await em.findOne(Induction, { thing, member: borrower });
       const problem = borrowProblem({
         ownership: thing.ownership,
@@ -81,6 +80,7 @@ export class LoansService {
         const by = open ? ` (by ${open.borrower.displayName} until ${open.dueOn})` : '';
         throw new AppError(open ? 'CONFLICT' : 'INVALID_STATE', `${problem}${by}`);
       }
+      await this.refuseIfBooked(em, thing.id, input.dueOn);
       em.create(Loan, {
         thing,
         borrower,
@@ -117,7 +117,7 @@ export class LoansService {
          join calendar_resource r on r.id = b.resource_id
          join calendar_event e on e.id = b.event_id
         where r.thing_id = ?
-          and b.during && tstzrange(now(), ((?::date + 1)::timestamp at time zone ?))
+          and b.during && tstzrange(now(), greatest(now(), (?::date + 1)::timestamp at time zone ?))
         order by lower(b.during)
         limit 1`,
       [this.config.timeZone, thingId, dueOn, this.config.timeZone],
