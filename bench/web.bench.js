@@ -34,6 +34,12 @@ const ADMIN = { email: 'bench@example.org', password: 'Tausend Mitglieder, zehnt
 // `path` may be a function of what the setup made (ids), e.g. (s) => `/board/members/${s.memberId}`.
 const PAGES = [
   { name: 'login', path: '/login', login: false },
+  { name: 'start page, guest', path: '/', login: false },
+  { name: 'start page, member', path: '/' },
+  { name: 'my profile', path: '/me' },
+  { name: 'things search', path: '/things?q=bohr' },
+  { name: 'calendar', path: '/calendar' },
+  { name: 'rooms and events', path: '/board/rooms' },
   { name: 'board dashboard', path: '/board' },
   { name: 'member list (page 1 of 10,000)', path: '/board/members' },
   { name: 'member list, search', path: '/board/members?q=schmidt' },
