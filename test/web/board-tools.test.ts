@@ -257,8 +257,13 @@ describe('sync', () => {
       const dash = await board.page('/board');
       expect(dash.text).toContain('href="/board/sync#sync-mailman"');
       expect(dash.text).toContain('fehlerhaft');
+      // The page does not wait for a failing target; its dry run comes on request.
       const page = await board.page('/board/sync');
-      expect(page.text).toContain('ECONNREFUSED');
+      expect(page.text).toContain('ECONNREFUSED'); // the last error, from the recorded run
+      expect(page.text).toContain('href="/board/sync?plan=mailman#sync-mailman"');
+      expect(page.text).not.toContain('<p role="alert">');
+      const asked = await board.page('/board/sync?plan=mailman');
+      expect(asked.text).toMatch(/<p role="alert">[^<]*ECONNREFUSED/);
     } finally {
       fake.down = false;
     }

@@ -194,6 +194,9 @@ const de = {
   'board.sync.run': '{target} jetzt abgleichen',
   'board.sync.plan': 'Was ein Lauf jetzt ändern würde',
   'board.sync.plan.none': 'Nichts: alles ist abgeglichen.',
+  'board.sync.plan.skipped':
+    'Das Ziel ist gerade fehlerhaft; seine Probe würde die Seite bis zur Zeitüberschreitung aufhalten.',
+  'board.sync.plan.ask': 'Trotzdem fragen',
   'board.sync.plan.more': '… und {n} weitere.',
   'board.sync.runs': 'Letzte Läufe',
   'board.problem.empty': 'darf nicht leer sein',
@@ -399,6 +402,8 @@ const en: Record<keyof typeof de, string> = {
   'board.sync.run': 'Sync {target} now',
   'board.sync.plan': 'What a run would change now',
   'board.sync.plan.none': 'Nothing: everything is in line.',
+  'board.sync.plan.skipped': 'The target is failing; asking it would hold this page up until it times out.',
+  'board.sync.plan.ask': 'Ask it anyway',
   'board.sync.plan.more': '… and {n} more.',
   'board.sync.runs': 'Recent runs',
   'board.problem.empty': 'must not be empty',
