@@ -9,22 +9,18 @@
 
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import v8 from 'node:v8';
 import pg from 'pg';
 import vm from 'node:vm';
+import { cliProcesses, fmt, goal, HOST, pct, pick, rng, runBench, table } from './lib.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const DIST = new URL('../dist/calendar/', import.meta.url);
-const HOST = '127.0.0.1';
 const GOALS = { feedMs: 1000, feedMiB: 50, notModifiedP99Ms: 5 };
 const STEP_TIMEOUT_MS = 300_000;
 const REQUEST_TIMEOUT_MS = 60_000;
+const processes = cliProcesses({ stepTimeoutMs: STEP_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+const { runCli, startServer, call } = processes;
 const FEED_RUNS = 5;
 const RACE_ROUNDS = 10;
 const RACERS = 20;
@@ -44,66 +40,6 @@ function parseArgs(argv) {
   return opts;
 }
 
-function table(title, headers, rows) {
-  const width = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (r) => `| ${r.map((c, i) => String(c).padEnd(width[i])).join(' | ')} |`;
-  console.log(
-    [
-      '',
-      `### ${title}`,
-      '',
-      line(headers),
-      `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-      ...rows.map(line),
-    ].join('\n'),
-  );
-}
-
-const fmt = (ms) =>
-  ms < 10 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-const goal = (value, limit) => (value <= limit ? `met (< ${fmt(limit)})` : `MISSED (< ${fmt(limit)})`);
-
-function machine() {
-  let cpu = os.cpus()[0]?.model ?? 'unknown';
-  try {
-    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpu;
-  } catch {
-    /* not Linux */
-  }
-  return [
-    ['cpu', cpu],
-    ['cores', os.availableParallelism()],
-    ['memory', `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`],
-    ['node', process.version],
-    ['os', `${os.type()} ${os.release()} ${os.arch()}`],
-    ['date', new Date().toISOString().replace(/\.\d+Z$/, 'Z')],
-  ];
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = (r, list) => list[Math.floor(r() * list.length)];
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return { n: s.length, p50: pct(s, 0.5), p99: pct(s, 0.99), max: s[s.length - 1] };
@@ -187,88 +123,6 @@ async function makeEvents(server, auth, count, rooms) {
   return { ms: performance.now() - started, failed, made: Math.min(next, count), firstError };
 }
 // ---------------------------------------------------------------- processes
-
-const live = new Set();
-
-function env(ctx, extra = {}) {
-  const out = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (k === 'DATABASE_URL' || k.startsWith('ALLMENDE_') || k === 'NODE_OPTIONS') continue;
-    out[k] = v;
-  }
-  return {
-    ...out,
-    ALLMENDE_DATA_DIR: ctx.dataDir,
-    ALLMENDE_EMBEDDED_PG_PORT: String(ctx.pgPort),
-    ALLMENDE_HOST: HOST,
-    ALLMENDE_LOG_LEVEL: 'warn',
-    ...extra,
-  };
-}
-
-function runCli(ctx, args, input = '') {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ctx.tmp,
-      env: env(ctx),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    live.add(child);
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (out = (out + d).slice(-50_000)));
-    child.stderr.setEncoding('utf8').on('data', (d) => (out = (out + d).slice(-50_000)));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-    const timer = setTimeout(() => child.kill('SIGKILL'), STEP_TIMEOUT_MS);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      live.delete(child);
-      if (code === 0) resolve(out);
-      else reject(new Error(`allmende ${args.join(' ')} exited with ${code}:\n${out}`));
-    });
-  });
-}
-
-async function startServer(ctx) {
-  const port = await freePort();
-  const url = `http://${HOST}:${port}`;
-  const child = spawn(process.execPath, [CLI, 'serve'], {
-    cwd: ctx.tmp,
-    env: env(ctx, { ALLMENDE_PORT: String(port), ALLMENDE_PUBLIC_URL: url }),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  const until = performance.now() + 60_000;
-  while (performance.now() < until) {
-    const ok = await fetch(`${url}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { child, url };
-    if (child.exitCode !== null) break;
-    await sleep(200);
-  }
-  throw new Error('the server did not become ready within 60 s');
-}
-
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const exited = await Promise.race([
-    new Promise((r) => child.once('exit', () => r(true))),
-    sleep(20_000).then(() => false),
-  ]);
-  if (!exited) child.kill('SIGKILL');
-}
-
-async function call(server, path, init = {}) {
-  const res = await fetch(`${server.url}${path}`, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  const buf = Buffer.from(await res.arrayBuffer());
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: HTTP ${res.status} ${buf.toString('utf8', 0, 300)}`);
-  return { res, buf, json: () => JSON.parse(buf.toString('utf8')) };
-}
 
 // The rest of the events straight into PostgreSQL (the API path is timed with the first ones):
 // the same shapes (1 in 5 weekly, 1 in 7 members only, a few in other zones), no rooms.
@@ -667,40 +521,9 @@ async function run(ctx) {
   );
 }
 
-async function main() {
-  let opts;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    console.error(
-      `bench: ${err.message}\nusage: npm run bench -- calendar [--events N] [--api-events N] [--requests N] [--keep]`,
-    );
-    return 2;
-  }
-  table('machine', ['machine', 'value'], machine());
-  const tmp = await mkdtemp(join(os.tmpdir(), 'allmende-bench-'));
-  // As root the embedded PostgreSQL runs as the `postgres` user, which must enter this folder.
-  await chmod(tmp, 0o711);
-  const ctx = { opts, tmp, dataDir: join(tmp, 'data'), pgPort: await freePort() };
-  const cleanup = async () => {
-    for (const child of [...live]) await stop(child);
-    if (opts.keep) console.log(`\nkept ${tmp}`);
-    else await rm(tmp, { recursive: true, force: true });
-  };
-  const onSignal = () => void cleanup().finally(() => process.exit(130));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const t0 = performance.now();
-  try {
-    await run(ctx);
-    console.log(`\ndone in ${fmt(performance.now() - t0)}`);
-    return 0;
-  } catch (err) {
-    console.error(`\nbench failed: ${err.stack ?? err}`);
-    return 1;
-  } finally {
-    await cleanup();
-  }
-}
-
-process.exitCode = await main();
+process.exitCode = await runBench({
+  usage: 'npm run bench -- calendar [--events N] [--api-events N] [--requests N] [--keep]',
+  parseArgs,
+  run,
+  processes,
+});
