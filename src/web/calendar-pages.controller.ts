@@ -15,6 +15,7 @@ import { isMessageKey, translate } from './i18n.js';
 import { PageContextService } from './page-context.service.js';
 import type { PageContext } from './views.js';
 import { sendPage } from './views.js';
+import { errorsByField } from './field-errors.js';
 
 type PageRequest = FastifyRequest & RequestWithActor;
 type Form = Record<string, string | string[] | undefined>;
@@ -47,12 +48,6 @@ export function eventInputOf(form: Form): Record<string, unknown> {
       resourceIds: ids.length > 0 ? ids : undefined,
     }).filter(([, v]) => v !== undefined),
   );
-}
-
-function fieldErrors(err: AppError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of err.details?.fields ?? []) out[f.field] = out[f.field] ? `${out[f.field]}; ${f.message}` : f.message;
-  return out;
 }
 
 // The calendar's pages: the coming events with the subscribe links and, for members, the event
@@ -91,7 +86,7 @@ export class CalendarPagesController {
       return reply.redirect(`/events/${event.slug}`, 303);
     } catch (err) {
       if (err instanceof AppError && (err.code === 'VALIDATION_FAILED' || err.code === 'CONFLICT')) {
-        const errors = err.code === 'CONFLICT' ? { resourceIds: err.message } : fieldErrors(err);
+        const errors = err.code === 'CONFLICT' ? { resourceIds: err.message } : errorsByField(err);
         return this.calendarPage(reply, err.code === 'CONFLICT' ? 409 : 400, ctx, actor, { errors, values: input });
       }
       throw err;

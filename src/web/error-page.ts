@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/config.js';
 import type { RequestWithActor } from '../http/access.decorator.js';
-import { csrfToken } from './csrf.js';
-import { pickLanguage, translate, type MessageKey } from './i18n.js';
-import { sendPage, type PageContext } from './views.js';
+import { translate, type MessageKey } from './i18n.js';
+import { pageContext } from './page-context.service.js';
+import { sendPage } from './views.js';
 
 // Pure: does this request come from a person's browser on a page (not the API, not a feed)?
 export function wantsPage(req: Pick<FastifyRequest, 'url' | 'headers'>): boolean {
@@ -31,16 +31,11 @@ export function sendErrorPage(
     return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
   }
   const actor = req.actor;
-  const ctx: PageContext = {
-    lang: pickLanguage(null, req.headers['accept-language'], config.defaultLanguage),
-    csrf: csrfToken(req, reply, config.http.publicUrl.startsWith('https:')),
-    user:
-      actor?.kind === 'member' && actor.memberId !== null
-        ? { id: actor.memberId, username: actor.label, displayName: actor.label, role: actor.role }
-        : null,
-    path: req.url.split('?')[0] ?? '/',
-    timeZone: config.timeZone,
-  };
+  const user =
+    actor?.kind === 'member' && actor.memberId !== null
+      ? { id: actor.memberId, username: actor.label, displayName: actor.label, role: actor.role }
+      : null;
+  const ctx = pageContext(req, reply, config, user);
   const key = MESSAGES[code];
   const text = key ? translate(ctx.lang, key) : translate(ctx.lang, 'page.error.other', { message });
   const link = { href: '/', text: translate(ctx.lang, 'page.back') };

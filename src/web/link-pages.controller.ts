@@ -10,6 +10,7 @@ import { RegistrationService, type RegistrationPreview } from '../members/regist
 import { translate, type MessageKey } from './i18n.js';
 import { PageContextService } from './page-context.service.js';
 import { sendPage, type PageContext } from './views.js';
+import { errorsByField } from './field-errors.js';
 
 type Form = Record<string, string | undefined>;
 
@@ -92,7 +93,7 @@ export class LinkPagesController {
       });
       return this.message(reply, 200, ctx, 'register.title', translate(ctx.lang, 'register.done'));
     } catch (err) {
-      if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return again(fieldErrors(err));
+      if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return again(errorsByField(err));
       return this.failure(reply, ctx, err, 'registration');
     }
   }
@@ -166,7 +167,7 @@ export class LinkPagesController {
       await this.reset.confirm(id, key, password);
       return this.message(reply, 200, ctx, 'reset.title', translate(ctx.lang, 'reset.done'));
     } catch (err) {
-      if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return again(fieldErrors(err));
+      if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return again(errorsByField(err));
       return this.failure(reply, ctx, err, 'password-reset');
     }
   }
@@ -249,10 +250,4 @@ export class LinkPagesController {
     // no-referrer browsers send `Origin: null` with the page's own form, which the origin check refuses.
     return sendPage(reply.header('Referrer-Policy', 'same-origin'), status, view, ctx, data, title, titleVars);
   }
-}
-
-function fieldErrors(err: AppError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of err.details?.fields ?? []) out[f.field] = out[f.field] ? `${out[f.field]}; ${f.message}` : f.message;
-  return out;
 }

@@ -7,20 +7,17 @@ import type { RequestWithActor } from '../http/access.decorator.js';
 import { Member } from '../members/entities/member.entity.js';
 import { csrfToken } from './csrf.js';
 import { pickLanguage } from './i18n.js';
-import type { PageContext } from './views.js';
+import type { Language } from '../notifications/templates/templates.js';
+import type { PageContext, PageUser } from './views.js';
 
 // Who is looking at a page and in which language: the member's choice, else the browser's, else
 // the club's default.
 @Injectable()
 export class PageContextService {
-  private readonly secure: boolean;
-
   constructor(
     private readonly orm: MikroORM,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.secure = config.http.publicUrl.startsWith('https:');
-  }
+  ) {}
 
   async of(req: FastifyRequest & RequestWithActor, reply: FastifyReply): Promise<PageContext> {
     const actor = req.actor;
@@ -30,26 +27,27 @@ export class PageContextService {
             .fork()
             .findOne(Member, { id: actor.memberId }, { fields: ['id', 'username', 'displayName', 'language'] })
         : null;
-    return {
-      lang: pickLanguage(member?.language, req.headers['accept-language'], this.config.defaultLanguage),
-      csrf: csrfToken(req, reply, this.secure),
-      user:
-        member && actor
-          ? { id: member.id, username: member.username, displayName: member.displayName, role: actor.role }
-          : null,
-      path: req.url.split('?')[0] ?? '/',
-      timeZone: this.config.timeZone,
-    };
+    const user =
+      member && actor
+        ? { id: member.id, username: member.username, displayName: member.displayName, role: actor.role }
+        : null;
+    return pageContext(req, reply, this.config, user, member?.language);
   }
+}
 
-  // For answers built outside a controller (the error filter): no database, no member.
-  anonymous(req: FastifyRequest, reply: FastifyReply): PageContext {
-    return {
-      lang: pickLanguage(null, req.headers['accept-language'], this.config.defaultLanguage),
-      csrf: csrfToken(req, reply, this.secure),
-      user: null,
-      path: req.url.split('?')[0] ?? '/',
-      timeZone: this.config.timeZone,
-    };
-  }
+// Pure but for the form-token cookie: the context of a page for this request and user.
+export function pageContext(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  config: Pick<AppConfig, 'defaultLanguage' | 'timeZone' | 'http'>,
+  user: PageUser | null,
+  preferred?: Language | null,
+): PageContext {
+  return {
+    lang: pickLanguage(preferred, req.headers['accept-language'], config.defaultLanguage),
+    csrf: csrfToken(req, reply, config.http.publicUrl.startsWith('https:')),
+    user,
+    path: req.url.split('?')[0] ?? '/',
+    timeZone: config.timeZone,
+  };
 }

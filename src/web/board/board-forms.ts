@@ -6,6 +6,7 @@ import { ZodPipe } from '../../http/zod.pipe.js';
 import { isMessageKey, translate, type MessageKey } from '../i18n.js';
 import type { Language } from '../../notifications/templates/templates.js';
 import { sendPage, type PageContext } from '../views.js';
+import { errorsByField } from '../field-errors.js';
 
 // A posted form as Fastify parses it: a repeated name arrives as an array.
 export type Form = Record<string, string | string[] | undefined>;
@@ -26,12 +27,7 @@ export type FieldErrors = Record<string, string>;
 
 // Pure: the service's (or the schema's) validation problems, one message per field.
 export function fieldErrors(err: AppError): FieldErrors {
-  const out: FieldErrors = {};
-  for (const f of err.details?.fields ?? []) {
-    const name = f.field.split('.')[0] ?? f.field;
-    out[name] = out[name] ? `${out[name]}; ${f.message}` : f.message;
-  }
-  return out;
+  return errorsByField(err, (field) => field.split('.')[0] ?? field);
 }
 
 // Checks input against the API's own schema, so a page accepts exactly what the API accepts.

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AppError } from '../../core/app.errors.js';
+import { errorsByField } from '../field-errors.js';
 
 // A posted form as Fastify parses it: a repeated field (check boxes) comes as an array.
 export type FormBody = Record<string, string | string[] | undefined>;
@@ -30,12 +31,7 @@ export function checked(body: FormBody, name: string): boolean {
 
 // Pure: the field errors of a failed service call, keyed by field (several joined by "; ").
 export function fieldErrorsOf(err: AppError, rename: Record<string, string> = {}): FieldErrors {
-  const out: FieldErrors = {};
-  for (const f of err.details?.fields ?? []) {
-    const name = rename[f.field] ?? f.field;
-    out[name] = out[name] ? `${out[name]}; ${f.message}` : f.message;
-  }
-  return out;
+  return errorsByField(err, (field) => rename[field] ?? field);
 }
 
 // Pure: the field errors of a zod parse, keyed by the path ("profile.phone").

@@ -14,6 +14,7 @@ import { field, validate, type FieldErrors, type Form } from '../board/board-for
 import { PageContextService } from '../page-context.service.js';
 import { sendPage, type PageContext } from '../views.js';
 import { eventFormInput, localizeEventProblem, timeFieldOf, zonesWith, type Values } from './rooms-forms.js';
+import { errorsByField } from '../field-errors.js';
 
 const NEXT = 10;
 
@@ -197,9 +198,7 @@ export class EventEditController {
 // version (409), a state the event cannot be changed in (400).
 function problemsOf(err: unknown): { errors: FieldErrors; status: number } | undefined {
   if (!(err instanceof AppError)) return undefined;
-  const fields: FieldErrors = {};
-  for (const f of err.details?.fields ?? [])
-    fields[f.field] = fields[f.field] ? `${fields[f.field]}; ${f.message}` : f.message;
+  const fields: FieldErrors = errorsByField(err);
   switch (err.code) {
     case 'VALIDATION_FAILED':
       return { errors: fields, status: 400 };
