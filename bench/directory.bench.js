@@ -19,6 +19,8 @@ import { pino } from 'pino';
 import { freePort, sleep } from '../test/support/lab-services.js';
 import { SlapdLab } from '../test/support/slapd-lab.js';
 
+import { fmt, machine, pct, table } from './lib.js';
+
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const { parseConfig } = await import(dist('config/config.js'));
 const { resolveDatabase, openOrm, migrate } = await import(dist('database/database.js'));
@@ -40,11 +42,12 @@ function parseArgs(argv) {
   return opts;
 }
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+// The p-th percentile (0–100) of unsorted figures.
+const pctOf = (xs, p) =>
+  pct(
+    [...xs].sort((a, b) => a - b),
+    p / 100,
+  );
 const log = (m) => process.stderr.write(`${m}\n`);
 const counts = (r) =>
   Object.entries(r.counts)
@@ -147,7 +150,7 @@ try {
     times.push(performance.now() - t0);
     if (Object.keys(r.counts).length > 0 || r.status !== 'ok') throw new Error(`not idle: ${counts(r)} ${r.status}`);
   }
-  rows.push([`reconcile ${opts.members} members, nothing to do`, `${fmt(pct(times, 50))} (median of 3)`, '< 3 s']);
+  rows.push([`reconcile ${opts.members} members, nothing to do`, `${fmt(pctOf(times, 50))} (median of 3)`, '< 3 s']);
   await ctx.close();
 
   log('propagation of password changes …');
@@ -179,18 +182,12 @@ try {
   }
   rows.push([
     `password change → LDAP bind, ${opts.members} members`,
-    `p50 ${fmt(pct(samples, 50))}, max ${fmt(Math.max(...samples))} (n=${samples.length})`,
+    `p50 ${fmt(pctOf(samples, 50))}, max ${fmt(Math.max(...samples))} (n=${samples.length})`,
     '< 2 s',
   ]);
 
-  const cpu = os.cpus();
-  console.log(
-    `\ndirectory benchmark — ${cpu[0]?.model ?? 'cpu'}, ${cpu.length} cores, node ${process.version}, ${new Date().toISOString()}\n`,
-  );
-  const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length))];
-  console.log(`| ${'figure'.padEnd(w[0])} | ${'measured'.padEnd(w[1])} | goal |`);
-  console.log(`| ${'-'.repeat(w[0])} | ${'-'.repeat(w[1])} | ---- |`);
-  for (const [a, b, c] of rows) console.log(`| ${a.padEnd(w[0])} | ${b.padEnd(w[1])} | ${c} |`);
+  table('machine', ['machine', 'value'], machine());
+  table('directory benchmark', ['figure', 'measured', 'goal'], rows);
 } finally {
   await app?.close().catch(() => undefined);
   await orm?.close().catch(() => undefined);

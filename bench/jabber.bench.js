@@ -12,17 +12,14 @@
 
 import { execFile, spawn } from 'node:child_process';
 import { accessSync, chownSync, constants, readFileSync, readdirSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { hash, verify } from '@node-rs/argon2';
+import { CLI, cliProcesses, fmt, freePort, runBench, table } from './lib.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const HOST = '127.0.0.1';
 const DOMAIN = 'bench.allmende.test';
 const GOAL_SHARE = 0.8; // extauth rate ≥ 80 % of the raw Argon2 rate
 const STEP_TIMEOUT_MS = 180_000;
@@ -46,150 +43,11 @@ function parseArgs(argv) {
   return opts;
 }
 
-// ---------------------------------------------------------------- output
-
-function table(title, headers, rows) {
-  const width = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (r) => `| ${r.map((c, i) => String(c).padEnd(width[i])).join(' | ')} |`;
-  console.log(
-    [
-      '',
-      `### ${title}`,
-      '',
-      line(headers),
-      `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-      ...rows.map(line),
-    ].join('\n'),
-  );
-}
-
-const fmt = (ms) =>
-  ms < 10 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
 const rate = (n) => `${n.toFixed(1)}/s`;
-
-function machine() {
-  let cpu = os.cpus()[0]?.model ?? 'unknown';
-  try {
-    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpu;
-  } catch {
-    /* not Linux */
-  }
-  return [
-    ['cpu', cpu],
-    ['cores', os.availableParallelism()],
-    ['memory', `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`],
-    ['load average (1 min) at start', os.loadavg()[0].toFixed(2)],
-    ['node', process.version],
-    ['os', `${os.type()} ${os.release()} ${os.arch()}`],
-    ['date', new Date().toISOString().replace(/\.\d+Z$/, 'Z')],
-  ];
-}
-
-// ---------------------------------------------------------------- processes
-
-const live = new Set();
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function env(ctx, extra = {}) {
-  const out = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (k === 'DATABASE_URL' || k.startsWith('ALLMENDE_') || k === 'NODE_OPTIONS') continue;
-    out[k] = v;
-  }
-  return {
-    ...out,
-    ALLMENDE_DATA_DIR: ctx.dataDir,
-    ALLMENDE_EMBEDDED_PG_PORT: String(ctx.pgPort),
-    ALLMENDE_HOST: HOST,
-    ALLMENDE_LOG_LEVEL: 'warn',
-    ...extra,
-  };
-}
-
-function runCli(ctx, args, input = '') {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ctx.tmp, env: env(ctx), stdio: 'pipe' });
-    live.add(child);
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (out = (out + d).slice(-50_000)));
-    child.stderr.setEncoding('utf8').on('data', (d) => (out = (out + d).slice(-50_000)));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-    const timer = setTimeout(() => child.kill('SIGKILL'), STEP_TIMEOUT_MS);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      live.delete(child);
-      if (code === 0) resolve(out);
-      else reject(new Error(`allmende ${args.join(' ')} exited with ${code}:\n${out}`));
-    });
-  });
-}
-
-async function startServer(ctx, extra) {
-  const port = await freePort();
-  const url = `http://${HOST}:${port}`;
-  const child = spawn(process.execPath, [CLI, 'serve'], {
-    cwd: ctx.tmp,
-    env: env(ctx, { ALLMENDE_PORT: String(port), ALLMENDE_PUBLIC_URL: url, ...extra }),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  const until = performance.now() + 60_000;
-  while (performance.now() < until) {
-    const ok = await fetch(`${url}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { child, url };
-    if (child.exitCode !== null) break;
-    await sleep(200);
-  }
-  throw new Error('the server did not become ready within 60 s');
-}
-
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const exited = await Promise.race([
-    new Promise((r) => child.once('exit', () => r(true))),
-    sleep(20_000).then(() => false),
-  ]);
-  if (!exited) child.kill('SIGKILL');
-}
-
-async function stopServer(ctx, server) {
-  await stop(server.child);
-  // The server stops its PostgreSQL; wait until it is gone so the next start starts it afresh.
-  const pidFile = join(ctx.dataDir, 'postgres', 'postmaster.pid');
-  const until = performance.now() + 15_000;
-  while (performance.now() < until) {
-    try {
-      readFileSync(pidFile);
-    } catch {
-      return;
-    }
-    await sleep(100);
-  }
-}
-
-async function call(server, path, init = {}) {
-  const res = await fetch(`${server.url}${path}`, { ...init, signal: AbortSignal.timeout(30_000) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
-  return { res, json: () => JSON.parse(text) };
-}
+const { live, env, runCli, startServer, stopServer, stop, call } = cliProcesses({
+  stepTimeoutMs: STEP_TIMEOUT_MS,
+  requestTimeoutMs: 30_000,
+});
 
 // ---------------------------------------------------------------- the extauth program, driven
 
@@ -512,38 +370,9 @@ async function run(ctx) {
   );
 }
 
-async function main() {
-  let opts;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    console.error(`bench: ${err.message}\nusage: npm run bench -- jabber [--seconds N] [--keep]`);
-    return 2;
-  }
-  table('machine', ['machine', 'value'], machine());
-  const tmp = await mkdtemp(join(os.tmpdir(), 'allmende-bench-'));
-  // As root the embedded PostgreSQL runs as the `postgres` user, which must enter this folder.
-  await chmod(tmp, 0o711);
-  const ctx = { opts, tmp, dataDir: join(tmp, 'data'), pgPort: await freePort() };
-  const cleanup = async () => {
-    for (const child of [...live]) await stop(child);
-    if (opts.keep) console.log(`\nkept ${tmp}`);
-    else await rm(tmp, { recursive: true, force: true });
-  };
-  const onSignal = () => void cleanup().finally(() => process.exit(130));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const t0 = performance.now();
-  try {
-    await run(ctx);
-    console.log(`\ndone in ${fmt(performance.now() - t0)}`);
-    return 0;
-  } catch (err) {
-    console.error(`\nbench failed: ${err.stack ?? err}`);
-    return 1;
-  } finally {
-    await cleanup();
-  }
-}
-
-process.exitCode = await main();
+process.exitCode = await runBench({
+  usage: 'npm run bench -- jabber [--seconds N] [--keep]',
+  parseArgs,
+  run,
+  processes: { live, stop },
+});

@@ -14,19 +14,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 export const HOST = '127.0.0.1';
 
+// Markdown table with aligned columns; a header starting with '>' right-aligns its column.
 export function table(title, headers, rows) {
-  const width = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (r) => `| ${r.map((c, i) => String(c).padEnd(width[i])).join(' | ')} |`;
-  console.log(
-    [
-      '',
-      `### ${title}`,
-      '',
-      line(headers),
-      `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-      ...rows.map(line),
-    ].join('\n'),
-  );
+  const right = headers.map((h) => h.startsWith('>'));
+  const heads = headers.map((h) => h.replace(/^>/, ''));
+  const cells = rows.map((r) => r.map((c) => (c === undefined || c === null ? '–' : String(c))));
+  const width = heads.map((h, i) => Math.max(h.length, 3, ...cells.map((r) => [...(r[i] ?? '')].length)));
+  const pad = (s, i) => {
+    const fill = ' '.repeat(width[i] - [...s].length);
+    return right[i] ? fill + s : s + fill;
+  };
+  const line = (r) => `| ${r.map((c, i) => pad(c, i)).join(' | ')} |`;
+  const sep = `|${width.map((w, i) => (right[i] ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`;
+  const out = [];
+  if (title) out.push('', `### ${title}`, '');
+  out.push(line(heads), sep, ...cells.map(line));
+  console.log(out.join('\n'));
 }
 
 export const fmt = (ms) =>
@@ -46,6 +49,7 @@ export function machine() {
     ['cpu', cpu],
     ['cores', os.availableParallelism()],
     ['memory', `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`],
+    ['load average (1 min) at start', os.loadavg()[0].toFixed(2)],
     ['node', process.version],
     ['os', `${os.type()} ${os.release()} ${os.arch()}`],
     ['date', new Date().toISOString().replace(/\.\d+Z$/, 'Z')],
@@ -119,12 +123,13 @@ export function cliProcesses({ stepTimeoutMs = 300_000, requestTimeoutMs = 60_00
     });
   }
 
-  async function startServer(ctx) {
+  // `extra`: more environment for this server (a target's settings, a cache switched off).
+  async function startServer(ctx, extra = {}) {
     const port = await freePort();
     const url = `http://${HOST}:${port}`;
     const child = spawn(process.execPath, [CLI, 'serve'], {
       cwd: ctx.tmp,
-      env: env(ctx, { ALLMENDE_PORT: String(port), ALLMENDE_PUBLIC_URL: url }),
+      env: env(ctx, { ALLMENDE_PORT: String(port), ALLMENDE_PUBLIC_URL: url, ...extra }),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     live.add(child);
@@ -152,6 +157,21 @@ export function cliProcesses({ stepTimeoutMs = 300_000, requestTimeoutMs = 60_00
     if (!exited) child.kill('SIGKILL');
   }
 
+  // The server stops its PostgreSQL; wait until it is gone so the next start starts it afresh.
+  async function stopServer(ctx, server) {
+    await stop(server.child);
+    const pidFile = join(ctx.dataDir, 'postgres', 'postmaster.pid');
+    const until = performance.now() + 15_000;
+    while (performance.now() < until) {
+      try {
+        readFileSync(pidFile);
+      } catch {
+        return;
+      }
+      await sleep(100);
+    }
+  }
+
   async function call(server, path, init = {}) {
     const res = await fetch(`${server.url}${path}`, { ...init, signal: AbortSignal.timeout(requestTimeoutMs) });
     const buf = Buffer.from(await res.arrayBuffer());
@@ -159,7 +179,7 @@ export function cliProcesses({ stepTimeoutMs = 300_000, requestTimeoutMs = 60_00
     return { res, buf, json: () => JSON.parse(buf.toString('utf8')) };
   }
 
-  return { live, env, runCli, startServer, stop, call };
+  return { live, env, runCli, startServer, stopServer, stop, call };
 }
 
 // The benchmark's main: options, the machine table, a fresh temp folder with its ports, run,

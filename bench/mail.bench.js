@@ -20,6 +20,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 
+import { machine, table } from './lib.js';
+
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const { parseConfig } = await import(dist('config/config.js'));
 const { startEmbeddedPostgres } = await import(dist('database/embedded-postgres.js'));
@@ -67,37 +69,6 @@ const fmtMs = (ms) =>
   ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const max = (xs) => Math.max(...xs);
-
-function table(title, headers, rows) {
-  const width = headers.map((h, i) => Math.max(h.length, 3, ...rows.map((r) => String(r[i] ?? '').length)));
-  const line = (r) => `| ${r.map((c, i) => String(c ?? '').padEnd(width[i])).join(' | ')} |`;
-  console.log(
-    [
-      '',
-      title ? `### ${title}\n` : '',
-      line(headers),
-      `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-      ...rows.map(line),
-    ].join('\n'),
-  );
-}
-
-function machine() {
-  let cpu = os.cpus()[0]?.model ?? 'unknown';
-  try {
-    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpu;
-  } catch {
-    /* not Linux */
-  }
-  return [
-    ['date', new Date().toISOString().replace(/\.\d+Z$/, 'Z')],
-    ['cpu', cpu],
-    ['cores', os.availableParallelism()],
-    ['memory', `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`],
-    ['node', process.version],
-    ['os', `${os.type()} ${os.release()} ${os.arch()}`],
-  ];
-}
 
 // ---------------------------------------------------------------- helpers
 

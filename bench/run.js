@@ -18,15 +18,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { HOST, freePort, machine, pick, rng, table } from './lib.js';
 
 const BUILT_CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 let CLI = BUILT_CLI;
-const HOST = '127.0.0.1';
 const GOALS = { importMs: 10_000, searchP99Ms: 50, readyMs: 3_000 };
 const CLI_TIMEOUT_MS = 180_000; // one CLI command (an import of 10k rows included)
 const SERVER_READY_TIMEOUT_MS = 60_000;
@@ -81,65 +80,14 @@ function fmtMiB(kb) {
   return kb === undefined ? '–' : `${(kb / 1024).toFixed(1)} MiB`;
 }
 
-// Markdown table with aligned columns; columns whose header starts with '>' are right-aligned.
-function table(title, headers, rows) {
-  const right = headers.map((h) => h.startsWith('>'));
-  const heads = headers.map((h) => h.replace(/^>/, ''));
-  const cells = rows.map((r) => r.map((c) => (c === undefined || c === null ? '–' : String(c))));
-  const width = heads.map((h, i) => Math.max(h.length, 3, ...cells.map((r) => [...(r[i] ?? '')].length)));
-  const pad = (s, i) => {
-    const fill = ' '.repeat(width[i] - [...s].length);
-    return right[i] ? fill + s : s + fill;
-  };
-  const line = (r) => `| ${r.map((c, i) => pad(c, i)).join(' | ')} |`;
-  const sep = `|${width.map((w, i) => (right[i] ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`;
-  const out = [];
-  if (title) out.push('', `### ${title}`, '');
-  out.push(line(heads), sep, ...cells.map(line));
-  console.log(out.join('\n'));
-}
-
 function note(s) {
   console.log(s);
-}
-
-// ---------------------------------------------------------------- machine
-
-function machine() {
-  let cpu = os.cpus()[0]?.model ?? 'unknown';
-  try {
-    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) cpu = m[1].trim();
-  } catch {
-    /* not Linux */
-  }
-  let cores = os.cpus().length;
-  if (typeof os.availableParallelism === 'function') cores = os.availableParallelism();
-  return {
-    cpu,
-    cores,
-    memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
-    node: process.version,
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-  };
 }
 
 // ---------------------------------------------------------------- processes and cleanup
 
 const live = new Set(); // child processes still running
 const cleanups = []; // async functions, run in reverse at the end
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function childEnv(ctx, extra = {}) {
   const env = {};
@@ -529,17 +477,6 @@ async function heapFigures(server) {
 // ---------------------------------------------------------------- CSV generation
 
 // Deterministic PRNG (mulberry32), so every run imports the same members.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const FIRST_NAMES = [
   'Jürgen',
   'Jörg',
@@ -794,10 +731,6 @@ function asciiFold(s) {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
-}
-
-function pick(r, list) {
-  return list[Math.floor(r() * list.length)];
 }
 
 function generateMembers(count, seed = 20_260_101) {
@@ -1672,20 +1605,10 @@ async function main() {
     console.error(`bench: ${CLI} is missing; run \`npm run build\` first`);
     return 2;
   }
-  const m = machine();
   table(
     undefined,
     ['machine', 'value'],
-    [
-      ['date', m.date],
-      ['cpu', m.cpu],
-      ['cores', m.cores],
-      ['memory', m.memory],
-      ['node', m.node],
-      ['os', m.os],
-      ['benchmark', opts.bench],
-      ['cli', CLI === BUILT_CLI ? 'dist/cli/main.js (this build)' : CLI],
-    ],
+    [...machine(), ['benchmark', opts.bench], ['cli', CLI === BUILT_CLI ? 'dist/cli/main.js (this build)' : CLI]],
   );
 
   const tmp = await mkdtemp(join(os.tmpdir(), 'allmende-bench-'));

@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { MailmanLab, MediaWikiLab, freePort, sleep } from '../test/support/lab-services.js';
 
+import { fmt, machine, pct, table } from './lib.js';
+
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const { parseConfig } = await import(dist('config/config.js'));
 const { resolveDatabase, openOrm, migrate } = await import(dist('database/database.js'));
@@ -38,11 +40,12 @@ function parseArgs(argv) {
   return opts;
 }
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+// The p-th percentile (0–100) of unsorted figures.
+const pctOf = (xs, p) =>
+  pct(
+    [...xs].sort((a, b) => a - b),
+    p / 100,
+  );
 const log = (m) => process.stderr.write(`${m}\n`);
 
 async function until(check, timeoutMs = 120_000, everyMs = 20) {
@@ -155,12 +158,12 @@ try {
     }
     rows.push([
       `propagation → Mailman, ${n} members`,
-      `p50 ${fmt(pct(mm, 50))}, max ${fmt(Math.max(...mm))} (n=${mm.length})`,
+      `p50 ${fmt(pctOf(mm, 50))}, max ${fmt(Math.max(...mm))} (n=${mm.length})`,
       'p50 < 2 s',
     ]);
     rows.push([
       `propagation → MediaWiki, ${n} members`,
-      `p50 ${fmt(pct(mw, 50))}, max ${fmt(Math.max(...mw))} (n=${mw.length})`,
+      `p50 ${fmt(pctOf(mw, 50))}, max ${fmt(Math.max(...mw))} (n=${mw.length})`,
       'p50 < 2 s',
     ]);
   }
@@ -200,7 +203,7 @@ try {
     for (let i = 0; i < 3; i++) times.push((await timedRun(target)).ms);
     rows.push([
       `${target}: reconcile ${opts.members} members, nothing to do`,
-      `${fmt(pct(times, 50))} (median of 3)`,
+      `${fmt(pctOf(times, 50))} (median of 3)`,
       '< 5 s',
     ]);
   }
@@ -253,7 +256,7 @@ try {
   }
   rows.push([
     'engine overhead per run (lock, record, health)',
-    `p50 ${fmt(pct(overhead, 50))}, p95 ${fmt(pct(overhead, 95))} (n=50)`,
+    `p50 ${fmt(pctOf(overhead, 50))}, p95 ${fmt(pctOf(overhead, 95))} (n=50)`,
     '',
   ]);
 
@@ -264,14 +267,8 @@ try {
   await propagation(app.get(SyncWorker));
   await wikiDb.end();
 
-  const cpu = os.cpus();
-  console.log(
-    `\nsync benchmark — ${cpu[0]?.model ?? 'cpu'}, ${cpu.length} cores, node ${process.version}, ${new Date().toISOString()}\n`,
-  );
-  const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length))];
-  console.log(`| ${'figure'.padEnd(w[0])} | ${'measured'.padEnd(w[1])} | goal |`);
-  console.log(`| ${'-'.repeat(w[0])} | ${'-'.repeat(w[1])} | ---- |`);
-  for (const [a, b, c] of rows) console.log(`| ${a.padEnd(w[0])} | ${b.padEnd(w[1])} | ${c} |`);
+  table('machine', ['machine', 'value'], machine());
+  table('sync benchmark', ['figure', 'measured', 'goal'], rows);
 } finally {
   await app?.close().catch(() => undefined);
   await orm?.close().catch(() => undefined);
