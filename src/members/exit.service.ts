@@ -32,6 +32,7 @@ export interface UpcomingExit {
 @Injectable()
 export class ExitService implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
+  private firstTimer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private readonly log: Logger;
 
@@ -51,12 +52,16 @@ export class ExitService implements OnApplicationBootstrap, OnApplicationShutdow
     const tick = () => {
       this.running = this.runDue().catch((err: unknown) => this.log.error({ err }, 'exit job failed; next try soon'));
     };
-    setTimeout(tick, 5_000).unref();
+    // The first check soon after start; both timers end with the app (an app closed within these
+    // 5 s must not query a database that is going away).
+    this.firstTimer = setTimeout(tick, 5_000);
+    this.firstTimer.unref();
     this.timer = setInterval(tick, CHECK_EVERY_MS);
     this.timer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.firstTimer);
     clearInterval(this.timer);
     await this.running;
   }

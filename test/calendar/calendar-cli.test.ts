@@ -1,35 +1,18 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../support/cli.js';
 import { freshDatabase } from '../support/test-app.js';
 
 // `allmende calendar …` as an operator runs it (the built CLI).
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const NODE = join(ROOT, 'node_modules', '.bin', 'node');
-const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
 
 let work: string;
 let databaseUrl: string;
 
-function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('ALLMENDE_') && k !== 'DATABASE_URL'),
-  );
-  return new Promise((done) => {
-    execFile(
-      NODE,
-      [MAIN, ...args],
-      { cwd: work, env: { ...clean, DATABASE_URL: databaseUrl, ALLMENDE_DATA_DIR: work, ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, work, { DATABASE_URL: databaseUrl, ALLMENDE_DATA_DIR: work, ...env });
 }
 
 describe('calendar CLI', () => {

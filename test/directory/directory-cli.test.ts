@@ -1,15 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../support/cli.js';
 import { verifyPassword } from '../../src/core/crypto.util.js';
 
 // `allmende directory config` as an admin runs it (the built CLI). It needs no database.
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const NODE = join(ROOT, 'node_modules', '.bin', 'node');
-const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
 const LDAP = {
   ALLMENDE_LDAP_URL: 'ldap://127.0.0.1:389',
   ALLMENDE_LDAP_BASE: 'dc=club,dc=example',
@@ -18,18 +14,8 @@ const LDAP = {
 
 let work: string;
 
-function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('ALLMENDE_') && k !== 'DATABASE_URL'),
-  );
-  return new Promise((done) => {
-    execFile(NODE, [MAIN, ...args], { cwd: work, env: { ...clean, ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, work, env);
 }
 
 // The PHC string of the userPassword of dn in the LDIF.
