@@ -50,7 +50,10 @@ export class EventsController {
 
   @Patch(':ref')
   @Access('member', 'calendar:write')
-  @ApiOperation({ summary: 'Change an event (its responsible member, its creator, helpers and the board)' })
+  @ApiOperation({
+    summary:
+      'Change an event (its responsible member, its creator, helpers and the board); droppedOccurrences lists moved or cancelled dates no longer in the series',
+  })
   @ZodBody(updateEventSchema)
   update(
     @CurrentActor() actor: Actor,

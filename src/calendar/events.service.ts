@@ -16,13 +16,27 @@ import { CalendarEvent } from './entities/calendar-event.entity.js';
 import { EventOccurrence } from './entities/event-occurrence.entity.js';
 import { endKeepingLength, localTimes, resolveTimes, type Times } from './event-times.js';
 import { eventView, occurrenceViews, type EventView, type OccurrenceView } from './event-view.js';
-import { expand } from './recurrence.js';
+import { expand, type Schedule } from './recurrence.js';
 import { scheduleOf, seriesEnd } from './occurrences.js';
+import { remapOverrides, type DroppedOverride } from './override-remap.js';
 import { ResourcesService } from './resources.service.js';
 import { isoDate, localToUtc, parseLocal, utcToLocal } from './time-zone.js';
 
 const DAY = 86_400_000;
 const MAX_RANGE_DAYS = 400;
+
+// A moved or cancelled occurrence that a change of the series dropped: its date is no longer in
+// the series (see override-remap.ts).
+export interface DroppedOccurrence {
+  recurrenceId: string;
+  // The local date of its original start.
+  date: string;
+  cancelled: boolean;
+}
+
+export interface EventUpdate extends EventView {
+  droppedOccurrences: DroppedOccurrence[];
+}
 
 @Injectable()
 export class EventsService {
@@ -78,13 +92,14 @@ export class EventsService {
     return this.get(actor, String(id));
   }
 
-  async update(actor: Actor, ref: string, input: UpdateEventInput): Promise<EventView> {
-    const id = await this.orm.em.fork().transactional(async (em) => {
+  async update(actor: Actor, ref: string, input: UpdateEventInput): Promise<EventUpdate> {
+    const { id, dropped } = await this.orm.em.fork().transactional(async (em) => {
       const event = await this.load(em, ref, actor);
       this.assertMayEdit(actor, event);
       if (input.version !== undefined && input.version !== event.version) {
         throw new AppError('STALE_VERSION', 'the event was changed meanwhile; reload and retry');
       }
+      const series = scheduleOf(event);
       const before = localTimes(event);
       const allDay = input.allDay ?? event.allDay;
       const timeZone = input.timeZone ?? event.timeZone;
@@ -141,11 +156,9 @@ export class EventsService {
       if (input.description !== undefined) event.description = input.description ?? null;
       if (input.visibility !== undefined) event.visibility = input.visibility;
       if (input.status !== undefined) event.status = input.status;
-      if (input.responsibleId !== undefined) event.responsible = await this.responsible(em, actor, input.responsibleId);
-      if (timeChanged) {
-        // The occurrences' identities (their original starts) change with the series: moved and
-        // cancelled single occurrences no longer apply.
-        await em.nativeDelete(EventOccurrence, { event });
+      // Naming the one already responsible is no change (a creator may keep someone a helper named).
+      if (input.responsibleId !== undefined && input.responsibleId !== (event.responsible?.id ?? null)) {
+        event.responsible = await this.responsible(em, actor, input.responsibleId);
       }
       event.timeZone = times.timeZone;
       event.allDay = times.allDay;
@@ -155,14 +168,45 @@ export class EventsService {
       event.exdates = exdates;
       event.seriesEndAt = toDate(seriesEnd(scheduleOf(event), times.endAt));
       if (timeChanged || exdatesChanged || placeChanged || statusChanged) event.sequence += 1;
+      const dropped = timeChanged || exdatesChanged ? await this.carryOverrides(em, event, series) : [];
       await this.flush(em);
+      // The kept moved occurrences are booked again with the series; a clash rolls it all back.
       await this.bookings.book(em, event, resources, await this.overrideRows(em, event));
       event.updatedAt = new Date();
       await this.flush(em);
-      this.audit.record(em, actor, 'calendar.event.update', `calendar-event:${event.id}`, { ...input });
-      return event.id;
+      const droppedOccurrences = dropped.map((d) => ({
+        recurrenceId: new Date(d.recurrenceId).toISOString(),
+        date: d.date,
+        cancelled: d.cancelled,
+      }));
+      this.audit.record(em, actor, 'calendar.event.update', `calendar-event:${event.id}`, {
+        ...input,
+        ...(droppedOccurrences.length > 0 ? { droppedOccurrences: droppedOccurrences.map((d) => d.date) } : {}),
+      });
+      return { id: event.id, dropped: droppedOccurrences };
     });
-    return this.get(actor, String(id));
+    return { ...(await this.get(actor, String(id))), droppedOccurrences: dropped };
+  }
+
+  // The series' moved and cancelled occurrences after its times or rule changed: those whose date
+  // is still in the series are re-keyed to it, the others are removed and returned.
+  private async carryOverrides(em: EntityManager, event: CalendarEvent, before: Schedule): Promise<DroppedOverride[]> {
+    const rows = await this.overrideRows(em, event);
+    if (rows.length === 0) return [];
+    const { kept, dropped } = remapOverrides(before, scheduleOf(event), rows);
+    // Removed and written again: a re-keyed row may take a key another one had.
+    await em.nativeDelete(EventOccurrence, { event });
+    for (const k of kept) {
+      em.create(EventOccurrence, {
+        event,
+        recurrenceId: new Date(k.recurrenceId),
+        cancelled: k.cancelled,
+        startAt: new Date(k.start),
+        endAt: new Date(k.end),
+        sequence: event.sequence,
+      });
+    }
+    return dropped;
   }
 
   // Removes the event for good (its bookings with it). Cancelling (status) keeps it in the feeds
@@ -358,8 +402,9 @@ export class EventsService {
       throw new AppError('FORBIDDEN', 'members make events they are responsible for; helpers name someone else');
     }
     const member = await em.findOne(Member, { id });
-    if (!member || member.erasedAt) {
-      throw AppError.validation([{ field: 'responsibleId', message: `there is no member ${id}` }]);
+    // Someone else is named only while they are an active member (who can log in and be asked).
+    if (!member || member.erasedAt || (id !== actor.memberId && member.state !== 'active')) {
+      throw AppError.validation([{ field: 'responsibleId', message: `there is no active member ${id}` }]);
     }
     return member;
   }
@@ -374,13 +419,13 @@ export class EventsService {
   }
 
   private async assertSlugFree(em: EntityManager, slug: string, selfId: number): Promise<void> {
-    const [clash] = await em.execute<{ id: number }[]>('select id from calendar_event where slug = ? and id <> ?', [
-      slug,
-      selfId,
-    ]);
+    const [clash] = await em.execute<{ title: string }[]>(
+      'select title from calendar_event where slug = ? and id <> ?',
+      [slug, selfId],
+    );
     if (clash)
       throw new AppError('CONFLICT', `there is already an event at /events/${slug}`, {
-        fields: [{ field: 'slug', message: 'taken' }],
+        fields: [{ field: 'slug', message: `already used by "${clash.title}"` }],
       });
   }
 
@@ -392,7 +437,9 @@ export class EventsService {
         throw new AppError('STALE_VERSION', 'the event was changed meanwhile; reload and retry');
       }
       if (err instanceof UniqueConstraintViolationException) {
-        throw new AppError('CONFLICT', 'there is already an event with this slug');
+        throw new AppError('CONFLICT', 'there is already an event with this slug', {
+          fields: [{ field: 'slug', message: 'already used by another event' }],
+        });
       }
       throw err;
     }

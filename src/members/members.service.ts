@@ -206,6 +206,12 @@ export class MembersService {
     return member?.id ?? null;
   }
 
+  // The login name of a member, for forms that show who is named (null when erased or unknown).
+  async usernameOf(id: number): Promise<string | null> {
+    const member = await this.orm.em.fork().findOne(Member, { id, erasedAt: null }, { fields: ['username'] });
+    return member?.username ?? null;
+  }
+
   // A member's own changes still waiting for the board, oldest first.
   async pendingOf(memberId: number): Promise<Revision[]> {
     return this.orm.em

@@ -16,6 +16,7 @@ import { PageContextService } from './page-context.service.js';
 import type { PageContext } from './views.js';
 import { sendPage } from './views.js';
 import { errorsByField } from './field-errors.js';
+import { droppedOf } from './rooms/rooms-forms.js';
 
 type PageRequest = FastifyRequest & RequestWithActor;
 type Form = Record<string, string | string[] | undefined>;
@@ -114,6 +115,8 @@ export class CalendarPagesController {
   async event(
     @Param('ref') ref: string,
     @Query('done') done: string | undefined,
+    @Query('dropped') dropped: string | undefined,
+    @Query('more') more: string | undefined,
     @Req() req: PageRequest,
     @Res() reply: FastifyReply,
   ) {
@@ -125,7 +128,11 @@ export class CalendarPagesController {
       const key = `occ.done.${done ?? ''}`;
       const note =
         done === 'saved' ? translate(ctx.lang, 'edit.saved') : isMessageKey(key) ? translate(ctx.lang, key) : null;
-      return sendPage(reply, 200, 'event', ctx, { event, next, note }, 'event.page', { title: event.title });
+      // Moved or cancelled dates that a change of the series dropped (?dropped=… after the edit).
+      const gone = done === 'saved' ? droppedOf(dropped, more) : null;
+      return sendPage(reply, 200, 'event', ctx, { event, next, note, dropped: gone }, 'event.page', {
+        title: event.title,
+      });
     } catch (err) {
       if (err instanceof AppError && (err.code === 'NOT_FOUND' || err.code === 'VALIDATION_FAILED')) {
         const message = translate(ctx.lang, 'event.notfound');

@@ -12,6 +12,8 @@ export interface NavItem {
 export const NAV: readonly NavItem[] = [
   { href: '/', label: 'nav.start', role: 'public' },
   { href: '/calendar', label: 'nav.calendar', role: 'public' },
+  // The rooms' availability is public, as the calendar.
+  { href: '/rooms', label: 'nav.rooms', role: 'public' },
   { href: '/me', label: 'nav.profile', role: 'member' },
   { href: '/things', label: 'nav.things', role: 'member' },
   { href: '/board', label: 'nav.board', role: 'helper' },

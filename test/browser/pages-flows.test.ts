@@ -185,6 +185,7 @@ describeLab('browser pages', [CHROMIUM], () => {
         '/me/things',
         '/things',
         '/calendar',
+        '/rooms',
       ].map((path): [Page, string] => [member, path]),
       ...[
         '/board',
@@ -198,6 +199,8 @@ describeLab('browser pages', [CHROMIUM], () => {
         '/board/things/new',
         '/board/locations',
         '/board/sync',
+        // The event booked above: the edit form with the address and the responsible member.
+        '/events/repair-cafe/edit',
       ].map((path): [Page, string] => [board, path]),
     ];
     for (const [page, path] of pages) {

@@ -1,5 +1,5 @@
-// The strings of the rooms-and-events pages (/board/rooms, /rooms/<id>, /events/<slug>/edit, the
-// occurrence forms on /events/<slug>).
+// The strings of the rooms-and-events pages (/board/rooms, /rooms, /rooms/<id>, /events/<slug>/edit,
+// the occurrence forms on /events/<slug>).
 const de = {
   'board.nav.rooms': 'Räume & Termine',
   'board.done.room-created': 'Jetzt buchbar.',
@@ -84,6 +84,33 @@ const de = {
   'problem.zone': 'unbekannte Zeitzone „{zone}“',
   'problem.days': 'ein Termin dauert höchstens {n} Tage',
   'problem.booked': '„{resource}“ ist von {from} bis {to} ({zone}) schon belegt: „{title}“ ({path})',
+  'nav.rooms': 'Räume',
+  'roomlist.title': 'Räume und Dinge',
+  'roomlist.intro':
+    'Diese Räume und Dinge lassen sich für Termine buchen. Jeder hat eine Seite mit seiner Belegung und einen Kalender zum Abonnieren.',
+  'roomlist.none': 'Noch ist nichts buchbar.',
+  'roomlist.rooms': 'Räume',
+  'roomlist.things': 'Dinge',
+  'roomlist.https': 'Link zum Einfügen',
+  'roomlist.private':
+    'Diese Kalender zeigen die öffentlichen Termine. Mit den Terminen für Mitglieder: in deinem privaten Link „calendar.ics“ am Ende durch „resources/<Nummer>/calendar.ics“ ersetzen (die Nummer steht in der Adresse des Raums). Den privaten Link gibt es hier:',
+  'room.all': 'Alle Räume und Dinge',
+  'edit.slug': 'Adresse (/events/…)',
+  'edit.slug.hint':
+    'Kleinbuchstaben, Ziffern und „-“. Die alte Adresse gilt danach nicht mehr; abonnierte Kalender erkennen den Termin trotzdem wieder.',
+  'edit.responsible': 'Verantwortlich',
+  'edit.responsible.hint': 'Benutzername eines aktiven Mitglieds; leer: niemand.',
+  'edit.responsible.none': 'niemand',
+  'edit.responsible.fixed': 'Einen Termin an jemand anderen übergeben können Helfer und Vorstand.',
+  'edit.dropped':
+    'Diese Termine waren einzeln verschoben oder abgesagt und gehören nicht mehr zur Serie; ihre Änderung ist verworfen:',
+  'edit.dropped.more': 'und {n} weitere',
+  'problem.slug': 'nur Kleinbuchstaben, Ziffern und „-“ (nicht am Anfang oder Ende), höchstens 64 Zeichen',
+  'problem.slugnumber': 'darf keine Zahl sein',
+  'problem.slugtaken': 'schon vergeben an „{title}“',
+  'problem.slugtakenany': 'schon an einen anderen Termin vergeben',
+  'problem.responsible': 'kein aktives Mitglied mit diesem Benutzernamen',
+  'problem.handover': 'einen Termin an jemand anderen übergeben nur Helfer und Vorstand',
 };
 
 const en: Record<keyof typeof de, string> = {
@@ -170,6 +197,33 @@ const en: Record<keyof typeof de, string> = {
   'problem.zone': 'unknown time zone "{zone}"',
   'problem.days': 'an event lasts at most {n} days',
   'problem.booked': '"{resource}" is already booked from {from} to {to} ({zone}) by the event "{title}" ({path})',
+  'nav.rooms': 'Rooms',
+  'roomlist.title': 'Rooms and things',
+  'roomlist.intro':
+    'These rooms and things can be booked by events. Each has a page with its bookings and a calendar to subscribe to.',
+  'roomlist.none': 'Nothing is bookable yet.',
+  'roomlist.rooms': 'Rooms',
+  'roomlist.things': 'Things',
+  'roomlist.https': 'Link to paste',
+  'roomlist.private':
+    'These calendars show public events. With members\' events: in your private link, replace the "calendar.ics" at its end by "resources/<number>/calendar.ics" (the number is in the room\'s address). Get the private link here:',
+  'room.all': 'All rooms and things',
+  'edit.slug': 'Address (/events/…)',
+  'edit.slug.hint':
+    'Lower-case letters, digits and "-". The old address stops working; subscribed calendars still recognise the event.',
+  'edit.responsible': 'Responsible',
+  'edit.responsible.hint': "An active member's username; empty: nobody.",
+  'edit.responsible.none': 'nobody',
+  'edit.responsible.fixed': 'Helpers and the board can hand the event over to someone else.',
+  'edit.dropped':
+    'These dates had been moved or cancelled and are no longer in the series, so those changes were dropped:',
+  'edit.dropped.more': 'and {n} more',
+  'problem.slug': 'lower-case letters, digits and "-" only (not at the start or end), at most 64 characters',
+  'problem.slugnumber': 'must not be a number',
+  'problem.slugtaken': 'already used by "{title}"',
+  'problem.slugtakenany': 'already used by another event',
+  'problem.responsible': 'there is no active member with this username',
+  'problem.handover': 'only helpers and the board hand an event over to someone else',
 };
 
 export const roomsMessages = { de, en };

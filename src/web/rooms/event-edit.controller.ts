@@ -7,21 +7,32 @@ import { EventsService } from '../../calendar/events.service.js';
 import { ResourcesService } from '../../calendar/resources.service.js';
 import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
-import type { Actor } from '../../core/actor.js';
+import { hasRole, type Actor } from '../../core/actor.js';
 import { AppError } from '../../core/app.errors.js';
 import { Access, CurrentActor } from '../../http/access.decorator.js';
+import { MembersService } from '../../members/members.service.js';
 import { field, validate, type FieldErrors, type Form } from '../board/board-forms.js';
 import { PageContextService } from '../page-context.service.js';
 import { sendPage, type PageContext } from '../views.js';
-import { eventFormInput, localizeEventProblem, timeFieldOf, zonesWith, type Values } from './rooms-forms.js';
 import { errorsByField } from '../field-errors.js';
+import {
+  eventFormInput,
+  localizeEventProblem,
+  savedLocation,
+  timeFieldOf,
+  zonesWith,
+  type Values,
+} from './rooms-forms.js';
 
 const NEXT = 10;
+const HAND_OVER = 'only helpers and the board hand an event to someone else';
 
-// Pure: the form's values for an event as it is stored.
-function valuesOf(e: EventView): Values {
+// Pure: the form's values for an event as it is stored (with its responsible member's username).
+function valuesOf(e: EventView, responsible: string | null): Values {
   return {
     title: e.title,
+    slug: e.slug,
+    responsible: responsible ?? '',
     description: e.description ?? '',
     allDay: e.allDay,
     start: e.allDay ? '' : e.start.slice(0, 16),
@@ -45,6 +56,7 @@ export class EventEditController {
   constructor(
     private readonly events: EventsService,
     private readonly resources: ResourcesService,
+    private readonly members: MembersService,
     private readonly pages: PageContextService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -59,7 +71,8 @@ export class EventEditController {
   ) {
     const ctx = await this.pages.of(req, reply);
     const event = await this.editable(actor, ref);
-    return this.form(reply, 200, ctx, event, valuesOf(event), {});
+    const values = valuesOf(event, await this.responsibleUsername(event));
+    return this.form(reply, 200, ctx, actor, event, values, {});
   }
 
   @Post(':ref/edit')
@@ -74,15 +87,28 @@ export class EventEditController {
     const event = await this.editable(actor, ref);
     const { values, input } = eventFormInput(body ?? {}, { edit: true });
     const allDay = values.allDay === true;
+    const named = await this.responsibleOf(body ?? {}, event);
+    if (named.id !== undefined) input.responsibleId = named.id;
     const checked = validate(updateEventSchema, input);
     let errors: FieldErrors;
     let status = 400;
-    if (checked.ok) {
+    if (named.error) {
+      errors = { ...(checked.ok ? {} : checked.errors), responsible: named.error };
+    } else if (checked.ok) {
       try {
         const saved = await this.events.update(actor, String(event.id), checked.data);
-        return reply.redirect(`/events/${saved.slug}?done=saved`, 303);
+        return reply.redirect(
+          savedLocation(
+            saved.slug,
+            saved.droppedOccurrences.map((d) => d.date),
+          ),
+          303,
+        );
       } catch (err) {
-        const known = problemsOf(err);
+        // Only helpers and the board hand an event to someone else (the service's rule).
+        const handOver =
+          err instanceof AppError && err.code === 'FORBIDDEN' && checked.data.responsibleId !== undefined;
+        const known = handOver ? { errors: { responsible: HAND_OVER }, status: 403 } : problemsOf(err);
         if (!known) throw err;
         ({ errors, status } = known);
       }
@@ -92,7 +118,7 @@ export class EventEditController {
     const shown: FieldErrors = {};
     for (const [k, v] of Object.entries(errors)) shown[timeFieldOf(k, allDay)] = v;
     const ctx = await this.pages.of(req, reply);
-    return this.form(reply, status, ctx, event, values, shown);
+    return this.form(reply, status, ctx, actor, event, values, shown);
   }
 
   // One date of a recurring event: move (new start/end), cancel, or back to the series.
@@ -153,6 +179,22 @@ export class EventEditController {
     );
   }
 
+  private async responsibleUsername(event: EventView): Promise<string | null> {
+    return event.responsible ? this.members.usernameOf(event.responsible.id) : null;
+  }
+
+  // The responsible member the form names by username: unchanged (the same name, or no such
+  // field), nobody (empty), or an active member's id; an unknown name is the field's error.
+  private async responsibleOf(body: Form, event: EventView): Promise<{ id?: number | null; error?: string }> {
+    if (body.responsible === undefined) return {};
+    const typed = field(body, 'responsible').trim().toLowerCase();
+    if (typed === '') return { id: null };
+    if (typed === (await this.responsibleUsername(event))) return {};
+    if (typed.length > 64) return { error: 'at most 64 characters' };
+    const id = await this.members.activeIdByUsername(typed);
+    return id === null ? { error: 'there is no active member with this username' } : { id };
+  }
+
   // The event, if the caller may change it (else the 403 page, or 404 for what they cannot see).
   private async editable(actor: Actor, ref: string): Promise<EventView> {
     const event = await this.events.get(actor, ref);
@@ -166,6 +208,7 @@ export class EventEditController {
     reply: FastifyReply,
     status: number,
     ctx: PageContext,
+    actor: Actor,
     event: EventView,
     values: Values,
     errors: FieldErrors,
@@ -187,6 +230,8 @@ export class EventEditController {
         things: resources.filter((r) => r.kind === 'thing'),
         zones: zonesWith(String(values.timeZone || event.timeZone), this.config.calendar.timeZone),
         statuses: ['confirmed', 'tentative', 'cancelled'],
+        // Members keep an event they are responsible for; helpers and the board hand it over.
+        handOver: hasRole(actor, 'helper'),
       },
       'edit.title',
       { title: event.title },
@@ -203,9 +248,14 @@ function problemsOf(err: unknown): { errors: FieldErrors; status: number } | und
     case 'VALIDATION_FAILED':
       return { errors: fields, status: 400 };
     case 'CONFLICT':
-      // The clash's full sentence names the room, the times and the other event.
+      // The clash's full sentence names the room, the times and the other event; a taken slug
+      // names the event that has it, at the field.
       return {
-        errors: fields.resourceIds ? { resourceIds: err.message } : { ...fields, '(form)': err.message },
+        errors: fields.resourceIds
+          ? { resourceIds: err.message }
+          : fields.slug
+            ? { slug: fields.slug }
+            : { ...fields, '(form)': err.message },
         status: 409,
       };
     case 'STALE_VERSION':

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   busyByDay,
   dayRange,
+  droppedOf,
   eventFormInput,
   isoWeekMonday,
   isoWeekOf,
   localizeEventProblem,
+  savedLocation,
   timeFieldOf,
   zonesWith,
 } from './rooms-forms.js';
@@ -112,6 +114,36 @@ describe('eventFormInput', () => {
       resourceIds: [2],
     });
   });
+
+  it('passes a typed slug when editing (empty for the schema to refuse), none when the field is missing', () => {
+    expect(eventFormInput({ slug: ' Neu ' }, { edit: true }).input.slug).toBe('Neu');
+    expect(eventFormInput({ slug: '' }, { edit: true }).input.slug).toBe('');
+    expect(eventFormInput({}, { edit: true }).input).not.toHaveProperty('slug');
+    expect(eventFormInput({ slug: 'neu' }, { edit: false }).input).not.toHaveProperty('slug');
+  });
+});
+
+describe('dropped dates after a save', () => {
+  const many = Array.from({ length: 25 }, (_, i) => `2026-05-${String(i + 1).padStart(2, '0')}`);
+
+  it.each([
+    [[], '/events/plenum?done=saved'],
+    [['2026-05-05', '2026-05-19'], '/events/plenum?done=saved&dropped=2026-05-05,2026-05-19'],
+    // At most 20 dates in the address; the rest are counted.
+    [many, `/events/plenum?done=saved&dropped=${many.slice(0, 20).join(',')}&more=5`],
+  ])('%j → %s', (dates, location) => {
+    expect(savedLocation('plenum', dates)).toBe(location);
+  });
+
+  it.each([
+    ['2026-05-05,2026-05-19', undefined, { dates: ['2026-05-05', '2026-05-19'], more: 0 }],
+    ['2026-05-05', '5', { dates: ['2026-05-05'], more: 5 }],
+    // Only real dates; a count without dates means nothing.
+    ['<script>,2026-02-30,2026-05-05', 'x', { dates: ['2026-05-05'], more: 0 }],
+    [undefined, '3', { dates: [], more: 0 }],
+  ])('%s (more: %s) → %j', (dropped, more, shown) => {
+    expect(droppedOf(dropped, more)).toEqual(shown);
+  });
 });
 
 describe('helpers', () => {
@@ -119,6 +151,7 @@ describe('helpers', () => {
     expect(timeFieldOf('end', true)).toBe('endDate');
     expect(timeFieldOf('end', false)).toBe('end');
     expect(timeFieldOf('title', true)).toBe('title');
+    expect(timeFieldOf('responsibleId', false)).toBe('responsible');
   });
 
   it("offers the event's and the club's zones first, once", () => {
@@ -141,5 +174,9 @@ describe('localizeEventProblem', () => {
     );
     expect(localizeEventProblem('en', 'an event lasts at most 31 days')).toBe('an event lasts at most 31 days');
     expect(localizeEventProblem('de', 'something else')).toBe('something else');
+    expect(localizeEventProblem('de', 'already used by "Cocktailparty"')).toBe('schon vergeben an „Cocktailparty“');
+    expect(localizeEventProblem('de', 'there is no active member 7')).toBe(
+      'kein aktives Mitglied mit diesem Benutzernamen',
+    );
   });
 });

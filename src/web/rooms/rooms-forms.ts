@@ -157,6 +157,8 @@ export function eventFormInput(
     status: one('status'),
     version: one('version'),
     resourceIds: ids,
+    slug: one('slug'),
+    responsible: one('responsible'),
   };
   const start = allDay ? one('startDate') || one('start').slice(0, 10) : one('start');
   const end = allDay ? one('endDate') || one('end').slice(0, 10) : one('end');
@@ -175,14 +177,41 @@ export function eventFormInput(
     // The edit form always says which rooms: none checked means none.
     resourceIds: opts.edit || ids.length > 0 ? ids : undefined,
     version: opts.edit && Number.isInteger(version) && version > 0 ? version : undefined,
+    // The edit form's address; left out of the form, it stays as it is.
+    slug: opts.edit && form.slug !== undefined ? one('slug') : undefined,
   };
   return { values, input: Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) };
 }
 
-// Pure: where a problem with the times is shown: at the date fields of an all-day event.
+// Pure: where a problem is shown: times at the date fields of an all-day event, the responsible
+// member at the username field.
 export function timeFieldOf(fieldName: string, allDay: boolean): string {
+  if (fieldName === 'responsibleId') return 'responsible';
   if (!allDay) return fieldName;
   return fieldName === 'start' ? 'startDate' : fieldName === 'end' ? 'endDate' : fieldName;
+}
+
+// At most this many dropped dates travel in the address after a save; the rest are counted.
+const DROPPED_IN_URL = 20;
+
+// Pure: where a saved edit goes: the event's (maybe new) address, with the dates of moved or
+// cancelled occurrences that the change dropped, for the page to tell.
+export function savedLocation(slug: string, dropped: readonly string[]): string {
+  const base = `/events/${slug}?done=saved`;
+  if (dropped.length === 0) return base;
+  const shown = dropped.slice(0, DROPPED_IN_URL);
+  const more = dropped.length - shown.length;
+  return `${base}&dropped=${shown.join(',')}${more > 0 ? `&more=${more}` : ''}`;
+}
+
+// Pure: the dropped dates from that address (anything else in it is ignored).
+export function droppedOf(dropped: string | undefined, more: string | undefined): { dates: string[]; more: number } {
+  const dates = (dropped ?? '')
+    .split(',')
+    .filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && parseLocal(d) !== undefined)
+    .slice(0, DROPPED_IN_URL);
+  const n = /^\d{1,5}$/.test(more ?? '') ? Number(more) : 0;
+  return { dates, more: dates.length > 0 ? n : 0 };
 }
 
 // The calendar service's messages about times and clashes (English) in the page's language.
@@ -199,6 +228,12 @@ const EVENT_PROBLEMS: readonly [RegExp, MessageKey, string[]][] = [
     'problem.booked',
     ['resource', 'from', 'to', 'zone', 'title', 'path'],
   ],
+  [/^lower-case letters, digits and "-"/, 'problem.slug', []],
+  [/^must not be a number/, 'problem.slugnumber', []],
+  [/^already used by "(.+)"$/, 'problem.slugtaken', ['title']],
+  [/^already used by another event$/, 'problem.slugtakenany', []],
+  [/^there is no active member/, 'problem.responsible', []],
+  [/^only helpers and the board hand an event/, 'problem.handover', []],
 ];
 
 // Pure: a problem shown at an event form's field, in the language (unknown ones stay as they are).

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@ne
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { resourceSchema, resourceUpdateSchema } from '../../calendar/calendar.schemas.js';
+import { seesMembersEvents } from '../../calendar/calendar-access.js';
 import { EventsService } from '../../calendar/events.service.js';
 import { webcal } from '../../calendar/feed-tokens.service.js';
 import { ResourcesService } from '../../calendar/resources.service.js';
@@ -148,6 +149,32 @@ export class RoomsPagesController {
       return this.listPage(reply, 409, ctx, actor, { form: String(id), errors: done.errors, values: {} });
     }
     return seeOther(reply, '/board/rooms', 'room-removed');
+  }
+
+  // Every bookable room and thing with its availability page and feed links, for everybody as the
+  // resources API and the rooms' own pages and public feeds are; members' events show up in a
+  // room's feed only through the private link (hinted at for those who see them).
+  @Get('rooms')
+  @Access('public')
+  async rooms(@Req() req: PageRequest, @Res() reply: FastifyReply) {
+    const ctx = await this.pages.of(req, reply);
+    const items = (await this.resources.list()).map((r) => {
+      const feed = `${this.config.http.publicUrl}/calendar/resources/${r.id}/calendar.ics`;
+      return { ...r, feed: { https: feed, webcal: webcal(feed) } };
+    });
+    return sendPage(
+      reply,
+      200,
+      'room-list',
+      ctx,
+      {
+        rooms: items.filter((r) => r.kind === 'room'),
+        things: items.filter((r) => r.kind === 'thing'),
+        members: seesMembersEvents(req.actor),
+        helper: ctx.user !== null && ctx.user.role !== 'member',
+      },
+      'roomlist.title',
+    );
   }
 
   @Get('rooms/:id')
