@@ -20,7 +20,7 @@ const GOALS = { feedMs: 1000, feedMiB: 50, notModifiedP99Ms: 5 };
 const STEP_TIMEOUT_MS = 300_000;
 const REQUEST_TIMEOUT_MS = 60_000;
 const processes = cliProcesses({ stepTimeoutMs: STEP_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS });
-const { runCli, startServer, call } = processes;
+const { call } = processes;
 const FEED_RUNS = 5;
 const RACE_ROUNDS = 10;
 const RACERS = 20;
@@ -208,30 +208,13 @@ function note(s) {
 }
 
 async function run(ctx) {
-  await runCli(ctx, ['migrate']);
-  await runCli(
-    ctx,
-    ['admin', 'create', '--first-name', 'Bench', '--last-name', 'Admin', '--email', ADMIN.email, '--password-stdin'],
-    `${ADMIN.password}\n`,
-  );
-  const server = await startServer(ctx);
-  ctx.server = server;
-  const login = await call(server, '/api/auth/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login: ADMIN.email, password: ADMIN.password }),
-  });
-  const cookie = /allmende_session=[^;]+/.exec(login.res.headers.get('set-cookie') ?? '')?.[0];
-  const token = (
-    await call(server, '/api/auth/tokens', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, origin: server.url },
-      body: JSON.stringify({
-        name: 'bench',
-        scopes: ['inventory:read', 'inventory:write', 'calendar:read', 'calendar:write'],
-      }),
-    })
-  ).json().token;
+  const { server, cookie } = await processes.adminServer(ctx, ADMIN);
+  const token = await processes.apiToken(server, cookie, [
+    'inventory:read',
+    'inventory:write',
+    'calendar:read',
+    'calendar:write',
+  ]);
   const auth = { authorization: `Bearer ${token}` };
   const json = { ...auth, 'content-type': 'application/json' };
 

@@ -14,7 +14,7 @@ const GOALS = { searchP99Ms: 50, sheetMs: 5_000, photoMs: 2_000 };
 const STEP_TIMEOUT_MS = 300_000;
 const REQUEST_TIMEOUT_MS = 60_000;
 const processes = cliProcesses({ stepTimeoutMs: STEP_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS });
-const { runCli, startServer, call } = processes;
+const { call } = processes;
 const SHEET_THINGS = 500;
 const SHEET_RUNS = 5;
 const PHOTO_RUNS = 10;
@@ -137,27 +137,8 @@ function generateCsv(count) {
 // ---------------------------------------------------------------- the benchmark
 
 async function run(ctx) {
-  await runCli(ctx, ['migrate']);
-  await runCli(
-    ctx,
-    ['admin', 'create', '--first-name', 'Bench', '--last-name', 'Admin', '--email', ADMIN.email, '--password-stdin'],
-    `${ADMIN.password}\n`,
-  );
-  const server = await startServer(ctx);
-  ctx.server = server;
-  const login = await call(server, '/api/auth/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login: ADMIN.email, password: ADMIN.password }),
-  });
-  const cookie = /allmende_session=[^;]+/.exec(login.res.headers.get('set-cookie') ?? '')?.[0];
-  const token = (
-    await call(server, '/api/auth/tokens', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, origin: server.url },
-      body: JSON.stringify({ name: 'bench', scopes: ['inventory:read', 'inventory:write'] }),
-    })
-  ).json().token;
+  const { server, cookie } = await processes.adminServer(ctx, ADMIN);
+  const token = await processes.apiToken(server, cookie, ['inventory:read', 'inventory:write']);
   const auth = { authorization: `Bearer ${token}` };
 
   // Setup: the things, through the CSV import (timed, as a side figure).

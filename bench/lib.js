@@ -179,7 +179,37 @@ export function cliProcesses({ stepTimeoutMs = 300_000, requestTimeoutMs = 60_00
     return { res, buf, json: () => JSON.parse(buf.toString('utf8')) };
   }
 
-  return { live, env, runCli, startServer, stopServer, stop, call };
+  // A migrated data folder with one admin, the server started and the admin logged in.
+  async function adminServer(ctx, admin) {
+    await runCli(ctx, ['migrate']);
+    await runCli(
+      ctx,
+      ['admin', 'create', '--first-name', 'Bench', '--last-name', 'Admin', '--email', admin.email, '--password-stdin'],
+      `${admin.password}\n`,
+    );
+    const server = await startServer(ctx);
+    ctx.server = server;
+    const login = await call(server, '/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: admin.email, password: admin.password }),
+    });
+    const cookie = /allmende_session=[^;]+/.exec(login.res.headers.get('set-cookie') ?? '')?.[0];
+    if (!cookie) throw new Error('no session cookie from the login');
+    return { server, cookie };
+  }
+
+  // An API token of the logged-in admin with these scopes.
+  async function apiToken(server, cookie, scopes) {
+    const created = await call(server, '/api/auth/tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, origin: server.url },
+      body: JSON.stringify({ name: 'bench', scopes }),
+    });
+    return created.json().token;
+  }
+
+  return { live, env, runCli, startServer, stopServer, stop, call, adminServer, apiToken };
 }
 
 // The benchmark's main: options, the machine table, a fresh temp folder with its ports, run,

@@ -15,7 +15,7 @@ const GOALS = { ttfbP99Ms: 50, pageBytes: 100 * 1024 };
 const STEP_TIMEOUT_MS = 300_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 const processes = cliProcesses({ stepTimeoutMs: STEP_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS });
-const { runCli, startServer, call } = processes;
+const { call } = processes;
 const WARMUP = 200;
 const THINGS = 200;
 const ADMIN = { email: 'bench@example.org', password: 'Zwanzig Dinge im Regal, fünf Kisten 42!' };
@@ -59,20 +59,7 @@ async function pageLoad(server, headers) {
 const kB = (n) => `${(n / 1024).toFixed(1)} kB`;
 
 async function run(ctx) {
-  await runCli(ctx, ['migrate']);
-  await runCli(
-    ctx,
-    ['admin', 'create', '--first-name', 'Bench', '--last-name', 'Admin', '--email', ADMIN.email, '--password-stdin'],
-    `${ADMIN.password}\n`,
-  );
-  const server = await startServer(ctx);
-  ctx.server = server;
-  const login = await call(server, '/api/auth/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login: ADMIN.email, password: ADMIN.password }),
-  });
-  const cookie = /allmende_session=[^;]+/.exec(login.res.headers.get('set-cookie') ?? '')?.[0];
+  const { server, cookie } = await processes.adminServer(ctx, ADMIN);
   const write = { 'content-type': 'application/json', cookie, origin: server.url };
   // What the member's page shows: things (5 of them), the state with a message, themself present.
   for (let i = 1; i <= THINGS; i++) {

@@ -19,7 +19,7 @@ const GOALS = { pageBytes: 100 * 1024 };
 const STEP_TIMEOUT_MS = 300_000;
 const REQUEST_TIMEOUT_MS = 60_000;
 const processes = cliProcesses({ stepTimeoutMs: STEP_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS });
-const { runCli, startServer, call } = processes;
+const { call } = processes;
 const SIZES = [1_000, 10_000];
 const ADMIN = { email: 'bench@example.org', password: 'Tausend Mitglieder, zehntausend Zeilen 7!' };
 
@@ -169,28 +169,8 @@ async function pageLoad(server, path, cookie) {
 const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
 
 async function run(ctx) {
-  await runCli(ctx, ['migrate']);
-  await runCli(
-    ctx,
-    ['admin', 'create', '--first-name', 'Bench', '--last-name', 'Admin', '--email', ADMIN.email, '--password-stdin'],
-    `${ADMIN.password}\n`,
-  );
-  const server = await startServer(ctx);
-  ctx.server = server;
-  const login = await call(server, '/api/auth/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login: ADMIN.email, password: ADMIN.password }),
-  });
-  const cookie = /allmende_session=[^;]+/.exec(login.res.headers.get('set-cookie') ?? '')?.[0];
-  if (!cookie) throw new Error('no session cookie from the login');
-  const token = (
-    await call(server, '/api/auth/tokens', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, origin: server.url },
-      body: JSON.stringify({ name: 'bench', scopes: ['members:import', 'members:read'] }),
-    })
-  ).json().token;
+  const { server, cookie } = await processes.adminServer(ctx, ADMIN);
+  const token = await processes.apiToken(server, cookie, ['members:import', 'members:read']);
   const auth = { authorization: `Bearer ${token}` };
 
   const ttfbRows = [];
