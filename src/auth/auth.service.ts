@@ -165,8 +165,9 @@ export class AuthService {
     if (!sessionToken) return null;
     const em = this.orm.em.fork();
     const row = (
-      await em.execute<CredentialRow[]>(
-        `select s.id, s.last_seen_at as touched_at, m.id as member_id, m.username, ${ROLE_RANK_SQL} as rank
+      await em.execute<(CredentialRow & { display_name: string; language: 'de' | 'en' | null })[]>(
+        `select s.id, s.last_seen_at as touched_at, m.id as member_id, m.username, m.display_name, m.language,
+                ${ROLE_RANK_SQL} as rank
            from session s join member m on m.id = s.member_id
           where s.token_hash = ? and s.revoked_at is null and s.expires_at > now()
             and m.state in ('registered', 'active')`,
@@ -184,6 +185,7 @@ export class AuthService {
       scopes: 'all',
       clientAddress,
       sessionId: row.id,
+      member: { displayName: row.display_name, language: row.language },
     };
   }
 

@@ -34,6 +34,8 @@ export interface Actor {
   sessionId?: string;
   // The API token acting, for limits that count per token.
   tokenId?: string;
+  // For a logged-in member: what the pages show of them, read with the session (no second query).
+  member?: { displayName: string; language: 'de' | 'en' | null };
 }
 
 const RANK: Record<Role, number> = { member: 0, helper: 1, board: 2, admin: 3 };

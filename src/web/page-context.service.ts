@@ -21,16 +21,14 @@ export class PageContextService {
 
   async of(req: FastifyRequest & RequestWithActor, reply: FastifyReply): Promise<PageContext> {
     const actor = req.actor;
-    const member =
-      actor?.memberId !== null && actor?.memberId !== undefined
-        ? await this.orm.em
-            .fork()
-            .findOne(Member, { id: actor.memberId }, { fields: ['id', 'username', 'displayName', 'language'] })
-        : null;
-    const user =
-      member && actor
-        ? { id: member.id, username: member.username, displayName: member.displayName, role: actor.role }
-        : null;
+    const id = actor?.memberId ?? null;
+    if (!actor || id === null) return pageContext(req, reply, this.config, null);
+    // A session brings what the page shows of the member (its label is the user name); a token
+    // (a script reading a page) does not.
+    const member = actor.member
+      ? { username: actor.label, ...actor.member }
+      : await this.orm.em.fork().findOne(Member, { id }, { fields: ['username', 'displayName', 'language'] });
+    const user = member ? { id, username: member.username, displayName: member.displayName, role: actor.role } : null;
     return pageContext(req, reply, this.config, user, member?.language);
   }
 }
