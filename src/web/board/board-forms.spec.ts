@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boardNav, field, localizeProblem, optional } from './board-forms.js';
-import { listHref } from './board-members.controller.js';
+import { listHref, statusDone } from './board-members.controller.js';
 import { thingInput } from './board-inventory.controller.js';
 
 describe('boardNav', () => {
@@ -76,5 +76,27 @@ describe('localizeProblem', () => {
     );
     expect(localizeProblem('de', 'a rare problem')).toBe('a rare problem');
     expect(localizeProblem('en', 'at most 100 characters')).toBe('at most 100 characters');
+  });
+});
+
+describe('statusDone', () => {
+  it('says "changed" only when the status or its first day moved', () => {
+    const before = { status: 'member', statusSince: '2024-01-01' };
+    expect(statusDone(before, { status: 'supporter', statusSince: '2026-03-01' })).toBe('status');
+    // Same status on its own first day: the service corrects nothing.
+    expect(statusDone(before, { ...before })).toBe('status-unchanged');
+    // A member without any period gets a first one.
+    expect(statusDone({ status: null, statusSince: null }, before)).toBe('status');
+  });
+});
+
+describe('localizeProblem for the status', () => {
+  it('says the service’s status refusals in German, the typed code kept', () => {
+    expect(localizeProblem('de', 'unknown status "<b>" (known: member, former)')).toBe('unbekannter Status „<b>“');
+    expect(localizeProblem('de', 'the new status cannot begin before the current one (2024-01-01)')).toBe(
+      'darf nicht vor dem Beginn des laufenden Status liegen (2024-01-01)',
+    );
+    expect(localizeProblem('de', 'Too small: expected string to have >=1 characters')).toBe('darf nicht leer sein');
+    expect(localizeProblem('en', 'Too big: expected string to have <=32 characters')).toBe('at most 32 characters');
   });
 });

@@ -66,6 +66,11 @@ const PROBLEMS: readonly [RegExp, MessageKey][] = [
   [/^must be a date as YYYY-MM-DD$/, 'board.problem.date'],
   [/^already used by another record$/, 'board.problem.taken'],
   [/^must not contain spaces$/, 'board.problem.spaces'],
+  // zod's own words where a schema gives none (the status form's select).
+  [/^Too small: expected string to have >=1 characters$/, 'board.problem.empty'],
+  [/^Too big: expected string to have <=(\d+) characters$/, 'board.problem.max'],
+  [/^unknown status "(.*)" \(known: .*\)$/, 'board.problem.status'],
+  [/^the new status cannot begin before the current one \((.*)\)$/, 'board.problem.status-before'],
 ];
 
 // Pure: a validation message in the language (unknown ones stay as they are).

@@ -35,6 +35,8 @@ const de = {
   'board.done.group-created': 'Die Gruppe ist angelegt.',
   'board.done.approved': 'Die Änderung ist genehmigt.',
   'board.done.rejected': 'Die Änderung ist abgelehnt.',
+  'board.done.status': 'Der Mitgliedsstatus ist geändert.',
+  'board.done.status-unchanged': 'Das Mitglied hat diesen Status schon; nichts geändert.',
   'board.done.created': 'Angelegt.',
   'board.done.saved': 'Gespeichert.',
   'board.done.sync-ok': 'Der Abgleich ist gelaufen.',
@@ -89,6 +91,17 @@ const de = {
   'board.member.group.add.submit': 'Hinzufügen',
   'board.member.group.remove': 'Aus {group} entfernen',
   'board.member.history': 'Verlauf',
+  'board.member.periods': 'Mitgliedschaft: Zeiträume',
+  'board.member.period.status': 'Status',
+  'board.member.period.begin': 'Von',
+  'board.member.period.end': 'Bis',
+  'board.member.period.open': 'offen',
+  'board.member.status.new': 'Neuer Status',
+  'board.member.status.choose': '– bitte wählen –',
+  'board.member.status.begin': 'Ab (Datum)',
+  'board.member.status.hint':
+    'Der laufende Zeitraum endet am Vortag. Am Tag, an dem er begann, wird stattdessen sein Status korrigiert.',
+  'board.member.status.submit': 'Status ändern',
   'board.intake.title': 'Mitglied aufnehmen',
   'board.intake.firstName': 'Vorname',
   'board.intake.lastName': 'Nachname',
@@ -206,6 +219,8 @@ const de = {
   'board.problem.date': 'muss ein Datum sein (JJJJ-MM-TT)',
   'board.problem.taken': 'ist schon vergeben',
   'board.problem.spaces': 'darf keine Leerzeichen enthalten',
+  'board.problem.status': 'unbekannter Status „{n}“',
+  'board.problem.status-before': 'darf nicht vor dem Beginn des laufenden Status liegen ({n})',
 };
 
 const en: Record<keyof typeof de, string> = {
@@ -244,6 +259,8 @@ const en: Record<keyof typeof de, string> = {
   'board.done.group-created': 'The group has been created.',
   'board.done.approved': 'The change has been approved.',
   'board.done.rejected': 'The change has been rejected.',
+  'board.done.status': 'The membership status has been changed.',
+  'board.done.status-unchanged': 'The member has this status already; nothing changed.',
   'board.done.created': 'Created.',
   'board.done.saved': 'Saved.',
   'board.done.sync-ok': 'The sync has run.',
@@ -298,6 +315,17 @@ const en: Record<keyof typeof de, string> = {
   'board.member.group.add.submit': 'Add',
   'board.member.group.remove': 'Remove from {group}',
   'board.member.history': 'History',
+  'board.member.periods': 'Membership: periods',
+  'board.member.period.status': 'Status',
+  'board.member.period.begin': 'From',
+  'board.member.period.end': 'To',
+  'board.member.period.open': 'open',
+  'board.member.status.new': 'New status',
+  'board.member.status.choose': '– please choose –',
+  'board.member.status.begin': 'From (date)',
+  'board.member.status.hint':
+    'The current period ends the day before. On the day it began, its status is corrected instead.',
+  'board.member.status.submit': 'Change the status',
   'board.intake.title': 'Take a member in',
   'board.intake.firstName': 'First name',
   'board.intake.lastName': 'Last name',
@@ -413,6 +441,8 @@ const en: Record<keyof typeof de, string> = {
   'board.problem.date': 'must be a date as YYYY-MM-DD',
   'board.problem.taken': 'already used by another record',
   'board.problem.spaces': 'must not contain spaces',
+  'board.problem.status': 'unknown status "{n}"',
+  'board.problem.status-before': 'cannot be before the current status began ({n})',
 };
 
 export const boardMessages = { de, en };
