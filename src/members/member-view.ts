@@ -29,6 +29,14 @@ export interface MemberView {
   erasedAt?: string | null;
 }
 
+// One membership period as pages show it: the status (code and label), first and last day.
+export interface PeriodView {
+  status: string;
+  label: string;
+  begin: string; // YYYY-MM-DD
+  end: string | null; // YYYY-MM-DD; null = open
+}
+
 export interface FieldRule {
   key: string;
   visibility: Visibility;

@@ -17,7 +17,7 @@ import { diffFields, followingDisplayName, profileKey, profileValues, splitChang
 import { countQuery, listQuery, type MemberFilter, type MemberRow } from './member-query.js';
 import { canTransition, allowedTransitions } from './member-state.js';
 import { toMemberView } from './member-row.js';
-import { visibleTo, type MemberView } from './member-view.js';
+import { visibleTo, type MemberView, type PeriodView } from './member-view.js';
 import { changeStatus, today } from './membership-periods.js';
 import { duplicateError, fromUniqueViolation } from './members.errors.js';
 import type { ListQuery, UpdateInput } from './members.schemas.js';
@@ -331,6 +331,18 @@ export class MembersService {
       else await this.groups.removeMember(em, actor, member, slug);
     });
     return this.viewOf(this.orm.em.fork(), id);
+  }
+
+  // A member's membership periods, oldest first, each with its status's label (the board's page).
+  async periods(id: number): Promise<PeriodView[]> {
+    const em = this.orm.em.fork();
+    await this.requireMember(em, id);
+    const periods = await em.find(
+      MembershipPeriod,
+      { member: id },
+      { orderBy: { begin: 'asc', id: 'asc' }, populate: ['status'] },
+    );
+    return periods.map((p) => ({ status: p.status.code, label: p.status.label, begin: p.begin, end: p.end ?? null }));
   }
 
   async history(actor: Actor, id: number): Promise<Revision[]> {

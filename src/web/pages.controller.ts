@@ -9,7 +9,7 @@ import { Access, CurrentActor, type RequestWithActor } from '../http/access.deco
 import { sessionCookie } from '../http/cookies.js';
 import type { Actor } from '../core/actor.js';
 import { ThingsService } from '../inventory/things.service.js';
-import { thingActions } from './member/things-pages.controller.js';
+import { ownerText, thingActions } from './member/things-pages.controller.js';
 import { translate } from './i18n.js';
 import { PageContextService } from './page-context.service.js';
 import { sendPage } from './views.js';
@@ -104,9 +104,17 @@ export class PagesController {
     const ctx = await this.pages.of(req, reply);
     try {
       const thing = await this.things.get(ref);
-      return sendPage(reply, 200, 'thing', ctx, { thing, ...thingActions(thing, actor) }, 'thing.page', {
-        name: thing.name,
-      });
+      return sendPage(
+        reply,
+        200,
+        'thing',
+        ctx,
+        { thing, ...thingActions(thing, actor), owner: ownerText(thing) },
+        'thing.page',
+        {
+          name: thing.name,
+        },
+      );
     } catch (err) {
       if (err instanceof AppError && (err.code === 'NOT_FOUND' || err.code === 'VALIDATION_FAILED')) {
         const message = translate(ctx.lang, 'thing.notfound');

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isoDate, utcToLocal } from '../../src/calendar/time-zone.js';
+import { systemActor } from '../../src/core/actor.js';
 import { MembersService } from '../../src/members/members.service.js';
 import {
   createTestApp,
@@ -280,6 +282,92 @@ describe('member page', () => {
     expect(res.status).toBe(403);
     expect((await t.app.get(MembersService).viewOf(t.orm.em.fork(), m.id)).state).toBe('active');
     expect(PUBLIC_URL).not.toBe('https://evil.example');
+  });
+});
+
+describe('membership status', () => {
+  const periodsOf = (id: number) => t.app.get(MembersService).periods(id);
+
+  it('shows the periods and changes the status from a day on, with a note', async () => {
+    const m = await makeMember(t, { state: 'active', since: '2024-01-01' });
+    const page = await board.page(`/board/members/${m.id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`action="/board/members/${m.id}/status"`);
+    expect(page.text).toContain('<td>Member <small>(member)</small></td><td><time datetime="2024-01-01">');
+    // The form proposes the current status and today where the club is.
+    expect(page.text).toContain('<option value="member" selected>Member (member)</option>');
+    const today = isoDate(utcToLocal(t.config.timeZone, Date.now()));
+    expect(page.text).toMatch(new RegExp(`id="begin" name="begin" value="${today}"`));
+
+    const ok = await board.form(`/board/members/${m.id}/status`, { status: 'supporter', begin: '2026-03-01' });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.location).toBe(`/board/members/${m.id}?done=status`);
+    const after = await board.page(String(ok.headers.location));
+    expect(after.text).toContain('Der Mitgliedsstatus ist geändert.');
+    expect(after.text).toContain(
+      '<td>Supporting member <small>(supporter)</small></td><td><time datetime="2026-03-01">',
+    );
+    expect(after.text).toContain('<time datetime="2026-02-28">');
+    expect(await periodsOf(m.id)).toEqual([
+      { status: 'member', label: 'Member', begin: '2024-01-01', end: '2026-02-28' },
+      { status: 'supporter', label: 'Supporting member', begin: '2026-03-01', end: null },
+    ]);
+    const same = await board.form(`/board/members/${m.id}/status`, { status: 'supporter', begin: '2026-04-01' });
+    expect(same.headers.location).toBe(`/board/members/${m.id}?done=status-unchanged`);
+    // Without a day: today.
+    const now = await board.form(`/board/members/${m.id}/status`, { status: 'member', begin: '' });
+    expect(now.headers.location).toBe(`/board/members/${m.id}?done=status`);
+    expect((await periodsOf(m.id)).at(-1)).toMatchObject({ status: 'member', begin: today, end: null });
+  });
+
+  it('shows bad input next to its field, keeps the typed day, and changes nothing', async () => {
+    const m = await makeMember(t, { state: 'active', since: '2024-01-01' });
+    const before = await periodsOf(m.id);
+    const unknown = await board.form(`/board/members/${m.id}/status`, { status: SCRIPT, begin: '2025-05-05' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.text).toContain(`<small id="status-error">unbekannter Status „${ESCAPED}“</small>`);
+    expect(unknown.text).toMatch(/id="status" name="status" required aria-invalid="true"/);
+    expect(unknown.text).toContain('value="2025-05-05"');
+    expect(unknown.text).not.toContain(SCRIPT);
+    const malformed = await board.form(`/board/members/${m.id}/status`, { status: 'supporter', begin: '31.12.2030' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.text).toContain('<small id="begin-error">muss ein Datum sein (JJJJ-MM-TT)</small>');
+    expect(malformed.text).toContain('value="31.12.2030"');
+    expect(malformed.text).toContain('<option value="supporter" selected>');
+    const early = await board.form(`/board/members/${m.id}/status`, { status: 'former', begin: '2023-12-31' });
+    expect(early.status).toBe(400);
+    expect(early.text).toContain(
+      '<small id="begin-error">darf nicht vor dem Beginn des laufenden Status liegen (2024-01-01)</small>',
+    );
+    expect(early.text).toContain('value="2023-12-31"');
+    const english = await postForm(
+      t,
+      `/board/members/${m.id}/status`,
+      { status: 'former', begin: '2023-12-31' },
+      { cookie: board.cookie },
+    ).set('Accept-Language', 'en');
+    expect(english.text).toContain(
+      '<small id="begin-error">cannot be before the current status began (2024-01-01)</small>',
+    );
+    const empty = await board.form(`/board/members/${m.id}/status`, { status: '', begin: '2025-05-05' });
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain('<small id="status-error">darf nicht leer sein</small>');
+    expect(await periodsOf(m.id)).toEqual(before);
+    const history = await t.app.get(MembersService).history(systemActor('test'), m.id);
+    expect(history.filter((r) => r.kind === 'status')).toHaveLength(0);
+  });
+
+  it('is the board’s: helpers see neither periods nor form, and helpers’ and members’ posts are refused', async () => {
+    const m = await makeMember(t, { state: 'active', since: '2024-01-01' });
+    const page = await helper.page(`/board/members/${m.id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('/status"');
+    expect(page.text).not.toContain('Mitgliedschaft: Zeiträume');
+    for (const who of [helper, member]) {
+      const res = await who.form(`/board/members/${m.id}/status`, { status: 'former', begin: '2025-01-01' });
+      expect(res.status).toBe(403);
+    }
+    expect(await periodsOf(m.id)).toEqual([{ status: 'member', label: 'Member', begin: '2024-01-01', end: null }]);
   });
 });
 

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/core/actor.js';
 import { FakeMailmanClient } from '../../src/mailman-sync/mailman.client.fake.js';
+import { MembersService } from '../../src/members/members.service.js';
 import { MailmanSyncTarget } from '../../src/mailman-sync/mailman-sync.target.js';
 import { SyncRegistry } from '../../src/sync/sync-registry.js';
 import { SyncWorker } from '../../src/sync/sync.worker.js';
@@ -211,6 +213,94 @@ describe('places and things', () => {
     expect(list.text).toContain(`href="/board/things/${id}"`);
     expect(list.text).not.toContain('Werkstatt › Regal');
     expect((await helper.page(`/board/things?q=${'a'.repeat(201)}`)).status).toBe(400);
+  });
+
+  it('sets a member as owner by username: errors at the field change nothing, the pages name the owner', async () => {
+    // With private addresses: every active member here is on the synced list (see 'sync').
+    const owner = await makeMember(t, {
+      firstName: 'Ada',
+      lastName: `Lovelace ${SCRIPT}`,
+      privateEmail: 'ada@example.net',
+      state: 'active',
+    });
+    const things = async () =>
+      (
+        await t.orm.em
+          .fork()
+          .execute<{ n: number }[]>(`select count(*)::int as n from thing where name like 'Nähmaschine%'`)
+      )[0]?.n;
+    const base = { name: 'Nähmaschine', slug: '', tags: '', locationId: '', ownerName: '', ownerUntil: '' };
+    const nobody = await helper.form('/board/things', {
+      ...base,
+      ownership: 'member-owned',
+      ownerMember: 'niemand-hier',
+    });
+    expect(nobody.status).toBe(400);
+    expect(nobody.text).toContain(
+      '<small id="ownerMember-error">kein aktives Mitglied mit diesem Benutzernamen</small>',
+    );
+    expect(nobody.text).toContain('value="niemand-hier"');
+    const script = await helper.form('/board/things', { ...base, ownership: 'member-owned', ownerMember: SCRIPT });
+    expect(script.status).toBe(400);
+    expect(script.text).toContain(`value="${ESCAPED}"`);
+    expect(script.text).not.toContain(SCRIPT);
+    const missing = await helper.form('/board/things', { ...base, ownership: 'member-owned', ownerMember: '' });
+    expect(missing.status).toBe(400);
+    expect(missing.text).toContain('<small id="ownerMember-error">welches Mitglied? (Benutzername)</small>');
+    expect(await things()).toBe(0);
+
+    const ok = await helper.form('/board/things', { ...base, ownership: 'member-owned', ownerMember: owner.username });
+    expect(ok.status).toBe(303);
+    const id = Number(/\/board\/things\/(\d+)/.exec(String(ok.headers.location))?.[1]);
+    const edit = await helper.page(`/board/things/${id}`);
+    expect(edit.text).toContain(`Gehört: <a href="/board/members/${owner.id}">Ada Lovelace ${ESCAPED}</a>`);
+    expect(edit.text).toContain(`value="${owner.username}"`);
+    const plain = await loginAs(t, 'member', { privateEmail: 'plain@example.net' });
+    const page = await plain.page(`/things/${id}`);
+    expect(page.text).toContain(`Ada Lovelace ${ESCAPED} (Mitglied)`);
+    expect(page.text).not.toContain('/board/members/');
+
+    // Club property with the owner still typed: refused at the field; cleared, saved.
+    const club = await helper.form(`/board/things/${id}`, { ...base, ownership: 'club', ownerMember: owner.username });
+    expect(club.status).toBe(400);
+    expect(club.text).toContain('<small id="ownerMember-error">Vereinseigentum hat keine andere Eigentümer*in</small>');
+    expect((await board.get(`/api/things/${id}`)).body.owner).toEqual({
+      memberId: owner.id,
+      name: `Ada Lovelace ${SCRIPT}`,
+    });
+    const lent = await helper.form(`/board/things/${id}`, {
+      ...base,
+      ownership: 'lent-to-club',
+      ownerMember: owner.username,
+      ownerUntil: '2030-01-31',
+    });
+    expect(lent.status).toBe(303);
+    expect((await helper.page(`/board/things/${id}`)).text).toContain(
+      `Verliehen von: <a href="/board/members/${owner.id}">`,
+    );
+    expect((await plain.page(`/things/${id}`)).text).toContain(
+      `Ada Lovelace ${ESCAPED}, an den Verein verliehen bis 31.01.2030`,
+    );
+
+    // An owner a helper may no longer look up shows as "#id" and stays when the form is saved.
+    await t.app.get(MembersService).changeState(systemActor('test'), owner.id, 'suspended');
+    const hidden = await helper.page(`/board/things/${id}`);
+    expect(hidden.text).toContain(`value="#${owner.id}"`);
+    const kept = await helper.form(`/board/things/${id}`, {
+      ...base,
+      name: 'Nähmaschine alt',
+      ownership: 'lent-to-club',
+      ownerMember: `#${owner.id}`,
+      ownerUntil: '2030-01-31',
+    });
+    expect(kept.status).toBe(303);
+    const after = (await board.get(`/api/things/${id}`)).body;
+    expect(after.name).toBe('Nähmaschine alt');
+    expect(after.owner.memberId).toBe(owner.id);
+    expect((await board.page(`/board/things/${id}`)).text).toContain(`value="${owner.username}"`);
+    const cleared = await helper.form(`/board/things/${id}`, { ...base, ownership: 'club', ownerMember: '' });
+    expect(cleared.status).toBe(303);
+    expect((await board.get(`/api/things/${id}`)).body.owner).toBeNull();
   });
 
   it('puts an overdue loan on the board’s dashboard', async () => {

@@ -561,6 +561,12 @@ describe('things', () => {
     expect(res.status).toBe(201);
     const mine = await owner.page('/me/things');
     expect(mine.text).toContain('Eigene Nähmaschine');
+    // Another member sees whose it is: the display name only, no link into the board's pages.
+    const name = String(res.body.owner.name);
+    const page = await (await member()).page(`/things/${res.body.id}`);
+    expect(page.text).toContain(`<dd>${name} (Mitglied)</dd>`);
+    expect(page.text).not.toContain(owner.member.username);
+    expect(page.text).not.toContain('/board/members');
   });
 });
 

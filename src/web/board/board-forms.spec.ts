@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { boardNav, field, localizeProblem, optional } from './board-forms.js';
-import { listHref } from './board-members.controller.js';
-import { thingInput } from './board-inventory.controller.js';
+import { listHref, statusDone } from './board-members.controller.js';
+import { ownerFieldErrors, ownerRef, thingInput } from './board-inventory.controller.js';
 
 describe('boardNav', () => {
   it('shows helpers their pages only, and marks the deepest match', () => {
@@ -64,6 +64,8 @@ describe('thingInput', () => {
       needsInduction: true,
     });
     expect(values.tags).toBe('holz, werkzeug  akku');
+    expect(values.ownerMember).toBe('');
+    expect(thingInput({ name: 'x', ownerMember: ' ada ' }).values.ownerMember).toBe(' ada ');
     expect(thingInput({ name: 'x', locationId: '' }).input.locationId).toBeNull();
   });
 });
@@ -76,5 +78,54 @@ describe('localizeProblem', () => {
     );
     expect(localizeProblem('de', 'a rare problem')).toBe('a rare problem');
     expect(localizeProblem('en', 'at most 100 characters')).toBe('at most 100 characters');
+  });
+});
+
+describe('statusDone', () => {
+  it('says "changed" only when the status or its first day moved', () => {
+    const before = { status: 'member', statusSince: '2024-01-01' };
+    expect(statusDone(before, { status: 'supporter', statusSince: '2026-03-01' })).toBe('status');
+    // Same status on its own first day: the service corrects nothing.
+    expect(statusDone(before, { ...before })).toBe('status-unchanged');
+    // A member without any period gets a first one.
+    expect(statusDone({ status: null, statusSince: null }, before)).toBe('status');
+  });
+});
+
+describe('ownerRef', () => {
+  const shown = { id: 12, text: 'ada.lovelace' };
+  it('reads nobody, the owner the form showed, or a username', () => {
+    expect(ownerRef('  ', shown)).toEqual({ kind: 'none' });
+    expect(ownerRef('ada.lovelace', shown)).toEqual({ kind: 'keep', id: 12 });
+    // "#12" is how a helper sees an owner they may not look up; kept without a lookup.
+    expect(ownerRef('#12', { id: 12, text: '#12' })).toEqual({ kind: 'keep', id: 12 });
+    expect(ownerRef('@grace', shown)).toEqual({ kind: 'username', username: 'grace' });
+    expect(ownerRef('Grace ', null)).toEqual({ kind: 'username', username: 'Grace' });
+    expect(ownerRef('x'.repeat(65), null)).toEqual({ kind: 'too-long' });
+  });
+});
+
+describe('ownerFieldErrors', () => {
+  it('puts the service’s owner problems at the owner field, joined', () => {
+    expect(
+      ownerFieldErrors({ ownerMemberId: 'say which member owns it', owner: 'club property has no other owner' }),
+    ).toEqual({ ownerMember: 'say which member owns it; club property has no other owner' });
+    expect(ownerFieldErrors({ name: 'must not be empty', ownerName: 'x' })).toEqual({
+      name: 'must not be empty',
+      ownerName: 'x',
+    });
+  });
+});
+
+describe('localizeProblem for status and ownership', () => {
+  it('says the service’s status and owner refusals in German, the typed code kept', () => {
+    expect(localizeProblem('de', 'unknown status "<b>" (known: member, former)')).toBe('unbekannter Status „<b>“');
+    expect(localizeProblem('de', 'the new status cannot begin before the current one (2024-01-01)')).toBe(
+      'darf nicht vor dem Beginn des laufenden Status liegen (2024-01-01)',
+    );
+    expect(localizeProblem('de', 'Too small: expected string to have >=1 characters')).toBe('darf nicht leer sein');
+    expect(localizeProblem('en', 'Too big: expected string to have <=32 characters')).toBe('at most 32 characters');
+    expect(localizeProblem('de', 'say which member owns it')).toBe('welches Mitglied? (Benutzername)');
+    expect(localizeProblem('de', 'there is no member 7')).toBe('das Mitglied 7 gibt es nicht');
   });
 });

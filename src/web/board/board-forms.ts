@@ -66,6 +66,18 @@ const PROBLEMS: readonly [RegExp, MessageKey][] = [
   [/^must be a date as YYYY-MM-DD$/, 'board.problem.date'],
   [/^already used by another record$/, 'board.problem.taken'],
   [/^must not contain spaces$/, 'board.problem.spaces'],
+  // zod's own words where a schema gives none (the status form's select).
+  [/^Too small: expected string to have >=1 characters$/, 'board.problem.empty'],
+  [/^Too big: expected string to have <=(\d+) characters$/, 'board.problem.max'],
+  [/^unknown status "(.*)" \(known: .*\)$/, 'board.problem.status'],
+  [/^the new status cannot begin before the current one \((.*)\)$/, 'board.problem.status-before'],
+  [/^say which member owns it$/, 'board.problem.owner-member'],
+  [/^there is no member (\d+)$/, 'board.problem.owner-nobody'],
+  [/^say who lent it: a member or a name$/, 'board.problem.owner-lender'],
+  [/^club property has no other owner$/, 'board.problem.owner-club'],
+  [/^give either the owning member or a name, not both$/, 'board.problem.owner-both'],
+  [/^say until when it is lent$/, 'board.problem.owner-until'],
+  [/^only for things lent to the club$/, 'board.problem.owner-until-only'],
 ];
 
 // Pure: a validation message in the language (unknown ones stay as they are).

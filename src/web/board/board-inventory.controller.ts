@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../core/actor.js';
+import { AppError } from '../../core/app.errors.js';
 import { Access, CurrentActor } from '../../http/access.decorator.js';
 import { IdPipe } from '../../http/id.pipe.js';
 import { OWNERSHIPS } from '../../inventory/entities/thing.entity.js';
@@ -15,6 +16,8 @@ import {
 import { LocationsService, type LocationView } from '../../inventory/locations.service.js';
 import type { ThingView } from '../../inventory/thing-view.js';
 import { ThingsService } from '../../inventory/things.service.js';
+import { MembersService } from '../../members/members.service.js';
+import { translate } from '../i18n.js';
 import { PageContextService } from '../page-context.service.js';
 import type { PageContext } from '../views.js';
 import {
@@ -41,6 +44,7 @@ export function thingInput(body: Form): { values: Values; input: Record<string, 
     locationId: field(body, 'locationId'),
     tags: field(body, 'tags'),
     ownership: field(body, 'ownership') || 'club',
+    ownerMember: field(body, 'ownerMember'),
     ownerName: field(body, 'ownerName'),
     ownerUntil: field(body, 'ownerUntil'),
     needsInduction: field(body, 'needsInduction') === 'on',
@@ -64,7 +68,32 @@ export function thingInput(body: Form): { values: Values; input: Record<string, 
   return { values, input };
 }
 
-function thingValues(t: ThingView): Values {
+// What the owner field names: nobody, the owner it showed (kept as is, even one a helper may no
+// longer look up), or a member by username.
+export type OwnerRef =
+  { kind: 'none' } | { kind: 'keep'; id: number } | { kind: 'username'; username: string } | { kind: 'too-long' };
+
+// Pure: the owner field as typed, against the owner the form showed (its id and how it showed it).
+export function ownerRef(typed: string, shown: { id: number; text: string } | null): OwnerRef {
+  const v = typed.trim();
+  if (v === '') return { kind: 'none' };
+  if (shown && v === shown.text) return { kind: 'keep', id: shown.id };
+  if (v.length > 64) return { kind: 'too-long' };
+  return { kind: 'username', username: v.replace(/^@/, '') };
+}
+
+// Pure: the service names the owner "ownerMemberId" (or "owner" for either kind of owner); the
+// form's field for it is "ownerMember".
+export function ownerFieldErrors(errors: FieldErrors): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [k, v] of Object.entries(errors)) {
+    const name = k === 'ownerMemberId' || k === 'owner' ? 'ownerMember' : k;
+    out[name] = out[name] ? `${out[name]}; ${v}` : v;
+  }
+  return out;
+}
+
+function thingValues(t: ThingView, owner: { text: string } | null): Values {
   return {
     name: t.name,
     slug: t.slug,
@@ -72,6 +101,7 @@ function thingValues(t: ThingView): Values {
     locationId: t.location ? String(t.location.id) : '',
     tags: t.tags.join(', '),
     ownership: t.ownership,
+    ownerMember: owner?.text ?? '',
     ownerName: t.owner?.memberId === null ? (t.owner.name ?? '') : '',
     ownerUntil: t.ownerUntil ?? '',
     needsInduction: t.needsInduction,
@@ -86,6 +116,7 @@ export class BoardInventoryController {
   constructor(
     private readonly things: ThingsService,
     private readonly locations: LocationsService,
+    private readonly members: MembersService,
     private readonly pages: PageContextService,
   ) {}
 
@@ -134,16 +165,20 @@ export class BoardInventoryController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    const ctx = await this.pages.of(req, reply);
     const { values, input } = thingInput(body);
-    const checked = validate(createThingSchema, input);
-    const done = checked.ok ? await attempt(() => this.things.create(actor, checked.data)) : checked;
-    if (!done.ok) return this.thingForm(reply, 400, await this.pages.of(req, reply), null, values, done.errors);
+    const owner = await this.ownerId(ctx, String(values.ownerMember), null);
+    const checked = validate(createThingSchema, { ...input, ownerMemberId: owner.ok ? owner.id : null });
+    const done =
+      checked.ok && owner.ok ? await attempt(() => this.things.create(actor, checked.data)) : failed(checked, owner);
+    if (!done.ok) return this.thingForm(reply, 400, ctx, null, values, ownerFieldErrors(done.errors));
     return seeOther(reply, `/board/things/${done.value.id}`, 'created');
   }
 
   @Get('things/:id')
   @Access('helper', 'inventory:write')
   async editThing(
+    @CurrentActor() actor: Actor,
     @Param('id', IdPipe) id: number,
     @Query('done') done: string | undefined,
     @Req() req: FastifyRequest,
@@ -151,7 +186,8 @@ export class BoardInventoryController {
   ) {
     const ctx = await this.pages.of(req, reply);
     const thing = await this.things.get(String(id));
-    return this.thingForm(reply, 200, ctx, thing, thingValues(thing), {}, done);
+    const owner = await this.shownOwner(actor, thing);
+    return this.thingForm(reply, 200, ctx, thing, thingValues(thing, owner), {}, done);
   }
 
   @Post('things/:id')
@@ -163,17 +199,23 @@ export class BoardInventoryController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    const ctx = await this.pages.of(req, reply);
     const thing = await this.things.get(String(id));
     const { values, input } = thingInput(body);
+    const owner = await this.ownerId(ctx, String(values.ownerMember), await this.shownOwner(actor, thing));
     const version = Number(field(body, 'version'));
     const checked = validate(updateThingSchema, {
       ...input,
+      ownerMemberId: owner.ok ? owner.id : null,
       slug: input.slug ?? thing.slug,
       archived: values.archived,
       ...(Number.isInteger(version) && version > 0 ? { version } : {}),
     });
-    const done = checked.ok ? await attempt(() => this.things.update(actor, String(id), checked.data)) : checked;
-    if (!done.ok) return this.thingForm(reply, 400, await this.pages.of(req, reply), thing, values, done.errors);
+    const done =
+      checked.ok && owner.ok
+        ? await attempt(() => this.things.update(actor, String(id), checked.data))
+        : failed(checked, owner);
+    if (!done.ok) return this.thingForm(reply, 400, ctx, thing, values, ownerFieldErrors(done.errors));
     return seeOther(reply, `/board/things/${id}`, 'saved');
   }
 
@@ -250,6 +292,41 @@ export class BoardInventoryController {
     return seeOther(reply, '/board/locations', 'saved');
   }
 
+  // The owning member as the form shows it: the username, or "#id" for one the viewer may not
+  // look up (a helper and a member who is no longer active).
+  private async shownOwner(actor: Actor, thing: ThingView): Promise<{ id: number; text: string } | null> {
+    const id = thing.owner?.memberId ?? null;
+    if (id === null) return null;
+    try {
+      return { id, text: (await this.members.get(actor, id)).username };
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') return { id, text: `#${id}` };
+      throw err;
+    }
+  }
+
+  // The owner field → a member id (null: none), or the problem to show at the field.
+  private async ownerId(
+    ctx: PageContext,
+    typed: string,
+    shown: { id: number; text: string } | null,
+  ): Promise<{ ok: true; id: number | null } | { ok: false; errors: FieldErrors }> {
+    const ref = ownerRef(typed, shown);
+    switch (ref.kind) {
+      case 'none':
+        return { ok: true, id: null };
+      case 'keep':
+        return { ok: true, id: ref.id };
+      case 'too-long':
+        return { ok: false, errors: { ownerMember: translate(ctx.lang, 'board.problem.max', { n: '64' }) } };
+      case 'username': {
+        const id = await this.members.activeIdByUsername(ref.username);
+        if (id !== null) return { ok: true, id };
+        return { ok: false, errors: { ownerMember: translate(ctx.lang, 'board.thing.ownerMember.nobody') } };
+      }
+    }
+  }
+
   private async thingForm(
     reply: FastifyReply,
     status: number,
@@ -303,6 +380,14 @@ export class BoardInventoryController {
       { name: location.name },
     );
   }
+}
+
+// Both the form's and the owner field's problems, so every field shows its own at once.
+function failed(
+  checked: { ok: true } | { ok: false; errors: FieldErrors },
+  owner: { ok: true } | { ok: false; errors: FieldErrors },
+): { ok: false; errors: FieldErrors } {
+  return { ok: false, errors: { ...(checked.ok ? {} : checked.errors), ...(owner.ok ? {} : owner.errors) } };
 }
 
 function isBelow(path: readonly string[], ancestor: readonly string[]): boolean {

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isoDate, utcToLocal } from '../../calendar/time-zone.js';
 import { hasRole, type Actor } from '../../core/actor.js';
 import { Access, CurrentActor } from '../../http/access.decorator.js';
 import { IdPipe } from '../../http/id.pipe.js';
 import { MEMBER_STATES } from '../../members/entities/member.entity.js';
+import { CatalogService } from '../../members/catalog.service.js';
 import { ExitService } from '../../members/exit.service.js';
 import { GroupsService } from '../../members/groups.service.js';
 import { allowedTransitions } from '../../members/member-state.js';
@@ -13,13 +15,24 @@ import {
   exitSchema,
   listQuerySchema,
   stateChangeSchema,
+  statusChangeSchema,
   type ListQuery,
 } from '../../members/members.schemas.js';
 import { MembersService } from '../../members/members.service.js';
 import { RegistrationService } from '../../members/registration.service.js';
+import type { MemberView } from '../../members/member-view.js';
 import { PageContextService } from '../page-context.service.js';
 import type { PageContext } from '../views.js';
-import { field, optional, seeOther, sendBoardPage, validate, type FieldErrors, type Form } from './board-forms.js';
+import {
+  attempt,
+  field,
+  optional,
+  seeOther,
+  sendBoardPage,
+  validate,
+  type FieldErrors,
+  type Form,
+} from './board-forms.js';
 
 const PAGE_SIZE = 50;
 
@@ -35,6 +48,14 @@ export function listHref(q: Partial<ListQuery>, page: number): string {
   return s ? `/board/members?${s}` : '/board/members';
 }
 
+// Pure: the note after a status change; the service leaves a member who has the status already as is.
+export function statusDone(
+  before: Pick<MemberView, 'status' | 'statusSince'>,
+  after: Pick<MemberView, 'status' | 'statusSince'>,
+): 'status' | 'status-unchanged' {
+  return before.status === after.status && before.statusSince === after.statusSince ? 'status-unchanged' : 'status';
+}
+
 // The member list (search, filters, one page per request) and a member's page with what the
 // board does to a member: state, exit, welcome mail, groups, pending changes.
 @ApiExcludeController()
@@ -43,6 +64,7 @@ export class BoardMembersController {
   constructor(
     private readonly members: MembersService,
     private readonly groups: GroupsService,
+    private readonly catalog: CatalogService,
     private readonly exits: ExitService,
     private readonly registration: RegistrationService,
     private readonly pages: PageContextService,
@@ -119,6 +141,29 @@ export class BoardMembersController {
     }
     await this.members.changeState(actor, id, checked.data.state, checked.data.reason);
     return seeOther(reply, `/board/members/${id}`, `state-${checked.data.state}`);
+  }
+
+  // As POST /api/members/:id/status: the board changes the status from a day on (default today).
+  @Post('members/:id/status')
+  @Access('board', 'members:write')
+  async status(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: Form,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const values = { status: field(body, 'status').trim(), begin: field(body, 'begin').trim() };
+    const ctx = await this.pages.of(req, reply);
+    // An empty day is today where the club is, as the form proposes.
+    const input = { status: values.status, begin: values.begin || isoDate(utcToLocal(ctx.timeZone, Date.now())) };
+    const checked = validate(statusChangeSchema, input);
+    const before = await this.members.get(actor, id);
+    const done = checked.ok
+      ? await attempt(() => this.members.changeStatus(actor, id, checked.data.status, checked.data.begin))
+      : checked;
+    if (!done.ok) return this.renderDetail(reply, 400, ctx, actor, id, { errors: done.errors, values });
+    return seeOther(reply, `/board/members/${id}`, statusDone(before, done.value));
   }
 
   @Post('members/:id/exit')
@@ -209,9 +254,15 @@ export class BoardMembersController {
   ) {
     const member = await this.members.get(actor, id);
     const board = hasRole(actor, 'board');
-    const [history, approvals, groups] = board
-      ? await Promise.all([this.members.history(actor, id), this.members.pendingApprovals(), this.groups.list()])
-      : [[], [], []];
+    const [history, approvals, groups, periods, statuses] = board
+      ? await Promise.all([
+          this.members.history(actor, id),
+          this.members.pendingApprovals(),
+          this.groups.list(),
+          this.members.periods(id),
+          this.catalog.statuses(),
+        ])
+      : [[], [], [], [], []];
     return sendBoardPage(
       reply,
       status,
@@ -223,8 +274,11 @@ export class BoardMembersController {
         approvals: approvals.filter((r) => r.member.id === id),
         groups: groups.filter((g) => !(member.groups ?? []).includes(g.slug)),
         transitions: member.state ? allowedTransitions(member.state) : [],
-        values: {},
+        periods: [...periods].reverse(),
+        statuses,
         ...extra,
+        // The status form proposes the current status and today (where the club is).
+        values: { status: member.status ?? '', begin: isoDate(utcToLocal(ctx.timeZone, Date.now())), ...extra.values },
       },
       'board.member.title',
       { name: member.displayName },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../../core/app.errors.js';
 import type { ThingView } from '../../inventory/thing-view.js';
 import { all, checked, formErrors, text, zodErrors } from './form.js';
-import { thingActions } from './things-pages.controller.js';
+import { ownerText, thingActions } from './things-pages.controller.js';
 
 const thing = (over: Partial<ThingView> = {}): ThingView => ({ archived: false, loan: null, ...over }) as ThingView;
 const loan = (borrowerId: number) => ({ id: 1, borrowerId, borrowerName: 'B', dueOn: '2999-01-01', overdue: false });
@@ -19,6 +19,36 @@ describe('thingActions', () => {
     expect(thingActions(thing({ loan: loan(7) }), member)).toMatchObject({ canBorrow: false, canReturn: true });
     expect(thingActions(thing({ loan: loan(9) }), member)).toMatchObject({ canBorrow: false, canReturn: false });
     expect(thingActions(thing({ loan: loan(9) }), { role: 'board', memberId: 1 }).canReturn).toBe(true);
+  });
+});
+
+describe('ownerText', () => {
+  it('names the owning member or lender by display name, and the club for club and donated things', () => {
+    const member = { memberId: 3, name: 'Ada' };
+    expect(ownerText({ ownership: 'club', owner: null, ownerUntil: null })).toEqual({
+      key: 'thing.owner.club',
+      name: '',
+      until: null,
+    });
+    expect(ownerText({ ownership: 'member-owned', owner: member, ownerUntil: null })).toMatchObject({
+      key: 'thing.owner.member-owned',
+      name: 'Ada',
+    });
+    expect(ownerText({ ownership: 'lent-to-club', owner: member, ownerUntil: '2030-01-31' })).toEqual({
+      key: 'thing.owner.lent-to-club',
+      name: 'Ada',
+      until: '2030-01-31',
+    });
+    expect(
+      ownerText({ ownership: 'lent-to-club', owner: { memberId: null, name: 'Meier' }, ownerUntil: null }),
+    ).toMatchObject({ key: 'thing.owner.lent-to-club.open', name: 'Meier' });
+    expect(ownerText({ ownership: 'donated', owner: member, ownerUntil: null })).toMatchObject({
+      key: 'thing.owner.donated',
+      name: 'Ada',
+    });
+    expect(ownerText({ ownership: 'donated', owner: null, ownerUntil: null }).key).toBe('thing.owner.donated.nameless');
+    // An owner gone from the record (the link is set null on deletion) is a question mark, not a crash.
+    expect(ownerText({ ownership: 'member-owned', owner: null, ownerUntil: null }).name).toBe('?');
   });
 });
 

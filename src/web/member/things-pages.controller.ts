@@ -10,7 +10,7 @@ import { isoDay } from '../../inventory/ownership.js';
 import type { ThingView } from '../../inventory/thing-view.js';
 import { ThingsService } from '../../inventory/things.service.js';
 import { MembersService } from '../../members/members.service.js';
-import { translate } from '../i18n.js';
+import { translate, type MessageKey } from '../i18n.js';
 import { PageContextService } from '../page-context.service.js';
 import { sendPage, type PageContext } from '../views.js';
 import { formErrors, text, zodErrors, type FieldErrors, type FormBody } from './form.js';
@@ -30,6 +30,30 @@ export function thingActions(thing: ThingView, actor: Pick<Actor, 'role' | 'memb
     canReturn: thing.loan !== null && (helper || thing.loan.borrowerId === actor.memberId),
     today: isoDay(new Date()),
   };
+}
+
+// Pure: whose a thing is, as its page says it. A member owner is named by display name only,
+// which every member may see of another (DESIGN: visibility); the day is formatted by the page.
+export function ownerText(thing: Pick<ThingView, 'ownership' | 'owner' | 'ownerUntil'>): {
+  key: MessageKey;
+  name: string;
+  until: string | null;
+} {
+  const name = thing.owner?.name ?? '?';
+  switch (thing.ownership) {
+    case 'club':
+      return { key: 'thing.owner.club', name: '', until: null };
+    case 'member-owned':
+      return { key: 'thing.owner.member-owned', name, until: null };
+    case 'lent-to-club':
+      return thing.ownerUntil === null
+        ? { key: 'thing.owner.lent-to-club.open', name, until: null }
+        : { key: 'thing.owner.lent-to-club', name, until: thing.ownerUntil };
+    case 'donated':
+      return thing.owner?.name
+        ? { key: 'thing.owner.donated', name: thing.owner.name, until: null }
+        : { key: 'thing.owner.donated.nameless', name: '', until: null };
+  }
 }
 
 // Things for members: the search, their own loans and things, and lending on a thing's page.
@@ -169,7 +193,7 @@ export class ThingsPagesController {
       status,
       'thing',
       ctx,
-      { thing, ...thingActions(thing, actor), values: opts.values, errors: opts.errors },
+      { thing, ...thingActions(thing, actor), owner: ownerText(thing), values: opts.values, errors: opts.errors },
       'thing.page',
       { name: thing.name },
     );
