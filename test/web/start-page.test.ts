@@ -175,15 +175,21 @@ describe('start page events (from the calendar)', () => {
 });
 
 describe('start page cost', () => {
-  // Every SQL statement of the app goes through the one connection's execute().
+  // Every SQL statement of the app goes through the one connection's execute(). The fewest of
+  // three requests: a background worker's query or the session's once-a-minute touch may fall
+  // into one of them.
   async function queriesOf(path: string): Promise<number> {
-    const spy = vi.spyOn(t.orm.em.getConnection(), 'execute');
-    try {
-      expect((await member.page(path)).status).toBe(200);
-      return spy.mock.calls.length;
-    } finally {
-      spy.mockRestore();
+    const counts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const spy = vi.spyOn(t.orm.em.getConnection(), 'execute');
+      try {
+        expect((await member.page(path)).status).toBe(200);
+        counts.push(spy.mock.calls.length);
+      } finally {
+        spy.mockRestore();
+      }
     }
+    return Math.min(...counts);
   }
 
   it('takes a handful of queries, however many things, people and events there are (no query per row)', async () => {
@@ -213,8 +219,8 @@ describe('start page cost', () => {
     const many = await queriesOf('/');
     expect(many).toBe(few);
     expect(few).toBeGreaterThanOrEqual(4);
-    // Session, page context, state, who is here, newest things, and the calendar's four (events
-    // moved into the window, the events, their rooms, their moved occurrences).
-    expect(many).toBeLessThanOrEqual(9);
+    // Session (with the member's name and language), state, who is here, newest things, and the
+    // calendar's four (events moved into the window, the events, their rooms, their moved occurrences).
+    expect(many).toBeLessThanOrEqual(8);
   });
 });
