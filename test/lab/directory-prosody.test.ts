@@ -1,5 +1,15 @@
 import { spawn } from 'node:child_process';
-import { chownSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -158,7 +168,10 @@ describeLab('directory (Prosody over LDAP)', [...SLAPD_PROGRAMS, '/usr/bin/proso
     ).catch((err: unknown) => {
       throw new Error(`${String(err)}\n${readFileSync(join(prosodyDir, 'stdout.log'), 'utf8')}`);
     });
-    prosodyPid = Number(readFileSync(join(prosodyDir, 'prosody.pid'), 'utf8').trim());
+    // Prosody may listen before it writes its pid file (seen once on a busy machine).
+    const pidFile = join(prosodyDir, 'prosody.pid');
+    await until('Prosody writes its pid file', () => existsSync(pidFile), 20_000);
+    prosodyPid = Number(readFileSync(pidFile, 'utf8').trim());
   }, 120_000);
 
   afterAll(async () => {
