@@ -164,7 +164,7 @@ export function toThingRecords(
     const slug = cells.slug ? cells.slug.toLowerCase() : null;
     if (slug !== null) {
       const p = slugProblem(slug);
-      if (p) problem('slug', `short name '${show(slug)}': ${p}`);
+      if (p) problem('slug', `short name '${show(slug)}': ${p.message}`);
       const earlier = slugLines.get(slug);
       if (earlier !== undefined) problem('slug', `short name ${slug} already on line ${earlier}`);
       slugLines.set(slug, row.line);

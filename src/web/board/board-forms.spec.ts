@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boardNav, field, localizeProblem, optional } from './board-forms.js';
+import { boardNav, field, optional } from './board-forms.js';
 import { listHref } from './board-members.controller.js';
 import { thingInput } from './board-inventory.controller.js';
 
@@ -65,16 +65,5 @@ describe('thingInput', () => {
     });
     expect(values.tags).toBe('holz, werkzeug  akku');
     expect(thingInput({ name: 'x', locationId: '' }).input.locationId).toBeNull();
-  });
-});
-
-describe('localizeProblem', () => {
-  it('says the common problems in German, and leaves the others as they are', () => {
-    expect(localizeProblem('de', 'at most 100 characters')).toBe('höchstens 100 Zeichen');
-    expect(localizeProblem('de', 'must not be empty; must be an e-mail address')).toBe(
-      'darf nicht leer sein; muss eine E-Mail-Adresse sein',
-    );
-    expect(localizeProblem('de', 'a rare problem')).toBe('a rare problem');
-    expect(localizeProblem('en', 'at most 100 characters')).toBe('at most 100 characters');
   });
 });

@@ -94,7 +94,7 @@ export class BoardInventoryController {
   async thingList(@Query() query: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const ctx = await this.pages.of(req, reply);
     const raw = { q: field(query, 'q') || undefined, page: field(query, 'page') || undefined, pageSize: PAGE_SIZE };
-    const checked = validate(thingListSchema, raw);
+    const checked = validate(thingListSchema, raw, ctx.lang);
     if (!checked.ok) {
       return sendBoardPage(reply, 400, 'things', ctx, { values: raw, errors: checked.errors }, 'board.things.title');
     }
@@ -134,10 +134,11 @@ export class BoardInventoryController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    const ctx = await this.pages.of(req, reply);
     const { values, input } = thingInput(body);
-    const checked = validate(createThingSchema, input);
-    const done = checked.ok ? await attempt(() => this.things.create(actor, checked.data)) : checked;
-    if (!done.ok) return this.thingForm(reply, 400, await this.pages.of(req, reply), null, values, done.errors);
+    const checked = validate(createThingSchema, input, ctx.lang);
+    const done = checked.ok ? await attempt(() => this.things.create(actor, checked.data), ctx.lang) : checked;
+    if (!done.ok) return this.thingForm(reply, 400, ctx, null, values, done.errors);
     return seeOther(reply, `/board/things/${done.value.id}`, 'created');
   }
 
@@ -163,17 +164,24 @@ export class BoardInventoryController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    const ctx = await this.pages.of(req, reply);
     const thing = await this.things.get(String(id));
     const { values, input } = thingInput(body);
     const version = Number(field(body, 'version'));
-    const checked = validate(updateThingSchema, {
-      ...input,
-      slug: input.slug ?? thing.slug,
-      archived: values.archived,
-      ...(Number.isInteger(version) && version > 0 ? { version } : {}),
-    });
-    const done = checked.ok ? await attempt(() => this.things.update(actor, String(id), checked.data)) : checked;
-    if (!done.ok) return this.thingForm(reply, 400, await this.pages.of(req, reply), thing, values, done.errors);
+    const checked = validate(
+      updateThingSchema,
+      {
+        ...input,
+        slug: input.slug ?? thing.slug,
+        archived: values.archived,
+        ...(Number.isInteger(version) && version > 0 ? { version } : {}),
+      },
+      ctx.lang,
+    );
+    const done = checked.ok
+      ? await attempt(() => this.things.update(actor, String(id), checked.data), ctx.lang)
+      : checked;
+    if (!done.ok) return this.thingForm(reply, 400, ctx, thing, values, done.errors);
     return seeOther(reply, `/board/things/${id}`, 'saved');
   }
 
@@ -203,10 +211,10 @@ export class BoardInventoryController {
       parentId: parent === null ? null : Number(parent),
       description: optional(body, 'description'),
     };
-    const checked = validate(locationSchema, input);
-    const done = checked.ok ? await attempt(() => this.locations.create(actor, checked.data)) : checked;
-    if (!done.ok)
-      return this.locationsPage(reply, 400, await this.pages.of(req, reply), { values, errors: done.errors });
+    const ctx = await this.pages.of(req, reply);
+    const checked = validate(locationSchema, input, ctx.lang);
+    const done = checked.ok ? await attempt(() => this.locations.create(actor, checked.data), ctx.lang) : checked;
+    if (!done.ok) return this.locationsPage(reply, 400, ctx, { values, errors: done.errors });
     return seeOther(reply, '/board/locations', 'created');
   }
 
@@ -244,9 +252,10 @@ export class BoardInventoryController {
       parentId: parent === null ? null : Number(parent),
       description: optional(body, 'description'),
     };
-    const checked = validate(locationUpdateSchema, input);
-    const done = checked.ok ? await attempt(() => this.locations.update(actor, id, checked.data)) : checked;
-    if (!done.ok) return this.locationForm(reply, 400, await this.pages.of(req, reply), location, values, done.errors);
+    const ctx = await this.pages.of(req, reply);
+    const checked = validate(locationUpdateSchema, input, ctx.lang);
+    const done = checked.ok ? await attempt(() => this.locations.update(actor, id, checked.data), ctx.lang) : checked;
+    if (!done.ok) return this.locationForm(reply, 400, ctx, location, values, done.errors);
     return seeOther(reply, '/board/locations', 'saved');
   }
 

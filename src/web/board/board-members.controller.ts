@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasRole, type Actor } from '../../core/actor.js';
+import { AppError } from '../../core/app.errors.js';
 import { Access, CurrentActor } from '../../http/access.decorator.js';
 import { IdPipe } from '../../http/id.pipe.js';
 import { MEMBER_STATES } from '../../members/entities/member.entity.js';
@@ -17,6 +18,7 @@ import {
 } from '../../members/members.schemas.js';
 import { MembersService } from '../../members/members.service.js';
 import { RegistrationService } from '../../members/registration.service.js';
+import { refusalText } from '../field-errors.js';
 import { PageContextService } from '../page-context.service.js';
 import type { PageContext } from '../views.js';
 import { field, optional, seeOther, sendBoardPage, validate, type FieldErrors, type Form } from './board-forms.js';
@@ -65,7 +67,7 @@ export class BoardMembersController {
       page: field(query, 'page') || undefined,
       pageSize: PAGE_SIZE,
     };
-    const checked = validate(listQuerySchema, raw);
+    const checked = validate(listQuerySchema, raw, ctx.lang);
     const groups = await this.groups.list();
     const common = { values: raw, groups, states: MEMBER_STATES };
     if (!checked.ok) {
@@ -111,13 +113,20 @@ export class BoardMembersController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    const ctx = await this.pages.of(req, reply);
     const input = { state: field(body, 'state'), reason: optional(body, 'reason') ?? undefined };
-    const checked = validate(stateChangeSchema, input);
+    const checked = validate(stateChangeSchema, input, ctx.lang);
     if (!checked.ok) {
-      const ctx = await this.pages.of(req, reply);
       return this.renderDetail(reply, 400, ctx, actor, id, { errors: checked.errors, values: input });
     }
-    await this.members.changeState(actor, id, checked.data.state, checked.data.reason);
+    try {
+      await this.members.changeState(actor, id, checked.data.state, checked.data.reason);
+    } catch (err) {
+      // A step the member's state does not allow (or the last admin): said at the state field.
+      if (!(err instanceof AppError && err.code === 'INVALID_STATE')) throw err;
+      const errors = { state: refusalText(err, ctx.lang) };
+      return this.renderDetail(reply, 409, ctx, actor, id, { errors, values: input });
+    }
     return seeOther(reply, `/board/members/${id}`, `state-${checked.data.state}`);
   }
 
@@ -130,10 +139,10 @@ export class BoardMembersController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    const ctx = await this.pages.of(req, reply);
     const input = { on: field(body, 'on').trim(), reason: optional(body, 'exitReason') ?? undefined };
-    const checked = validate(exitSchema, input);
+    const checked = validate(exitSchema, input, ctx.lang);
     if (!checked.ok) {
-      const ctx = await this.pages.of(req, reply);
       const errors: FieldErrors = { on: checked.errors.on ?? '', exitReason: checked.errors.reason ?? '' };
       for (const k of Object.keys(errors)) if (!errors[k]) delete errors[k];
       return this.renderDetail(reply, 400, ctx, actor, id, {
@@ -141,7 +150,15 @@ export class BoardMembersController {
         values: { on: input.on, exitReason: input.reason },
       });
     }
-    await this.exits.record(actor, id, checked.data.on, checked.data.reason);
+    try {
+      await this.exits.record(actor, id, checked.data.on, checked.data.reason);
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'INVALID_STATE')) throw err;
+      return this.renderDetail(reply, 409, ctx, actor, id, {
+        errors: { on: refusalText(err, ctx.lang) },
+        values: { on: input.on, exitReason: input.reason },
+      });
+    }
     return seeOther(reply, `/board/members/${id}`, 'exit');
   }
 
@@ -185,11 +202,11 @@ export class BoardMembersController {
     @Res() reply: FastifyReply,
   ) {
     const approve = decision === 'approve';
+    const ctx = await this.pages.of(req, reply);
     const input = { note: optional(body, 'note') ?? undefined };
-    const checked = validate(decisionSchema, input);
+    const checked = validate(decisionSchema, input, ctx.lang);
     const memberId = Number(field(body, 'member'));
     if (!checked.ok && Number.isInteger(memberId) && memberId > 0) {
-      const ctx = await this.pages.of(req, reply);
       return this.renderDetail(reply, 400, ctx, actor, memberId, {
         errors: { [`note-${rid}`]: checked.errors.note ?? '' },
         values: { [`note-${rid}`]: input.note },

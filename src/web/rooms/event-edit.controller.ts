@@ -9,12 +9,14 @@ import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { Actor } from '../../core/actor.js';
 import { AppError } from '../../core/app.errors.js';
+import { schemaMessage } from '../../core/zod-problems.js';
+import type { Language } from '../../notifications/templates/templates.js';
 import { Access, CurrentActor } from '../../http/access.decorator.js';
 import { field, validate, type FieldErrors, type Form } from '../board/board-forms.js';
 import { PageContextService } from '../page-context.service.js';
 import { sendPage, type PageContext } from '../views.js';
-import { eventFormInput, localizeEventProblem, timeFieldOf, zonesWith, type Values } from './rooms-forms.js';
-import { errorsByField } from '../field-errors.js';
+import { eventFormInput, timeFieldOf, zonesWith, type Values } from './rooms-forms.js';
+import { errorsByField, errorsOf, refusalText } from '../field-errors.js';
 
 const NEXT = 10;
 
@@ -72,9 +74,10 @@ export class EventEditController {
     @Res() reply: FastifyReply,
   ) {
     const event = await this.editable(actor, ref);
+    const ctx = await this.pages.of(req, reply);
     const { values, input } = eventFormInput(body ?? {}, { edit: true });
     const allDay = values.allDay === true;
-    const checked = validate(updateEventSchema, input);
+    const checked = validate(updateEventSchema, input, ctx.lang);
     let errors: FieldErrors;
     let status = 400;
     if (checked.ok) {
@@ -82,7 +85,7 @@ export class EventEditController {
         const saved = await this.events.update(actor, String(event.id), checked.data);
         return reply.redirect(`/events/${saved.slug}?done=saved`, 303);
       } catch (err) {
-        const known = problemsOf(err);
+        const known = problemsOf(err, ctx.lang);
         if (!known) throw err;
         ({ errors, status } = known);
       }
@@ -91,7 +94,6 @@ export class EventEditController {
     }
     const shown: FieldErrors = {};
     for (const [k, v] of Object.entries(errors)) shown[timeFieldOf(k, allDay)] = v;
-    const ctx = await this.pages.of(req, reply);
     return this.form(reply, status, ctx, event, values, shown);
   }
 
@@ -106,6 +108,7 @@ export class EventEditController {
     @Res() reply: FastifyReply,
   ) {
     const event = await this.editable(actor, ref);
+    const ctx = await this.pages.of(req, reply);
     const rid = field(body, 'recurrenceId').trim();
     const action = field(body, 'action');
     const typed = { start: field(body, 'start').trim(), end: field(body, 'end').trim() };
@@ -116,30 +119,27 @@ export class EventEditController {
       } else if (action === 'cancel') {
         await this.events.setOccurrence(actor, String(event.id), rid, { cancelled: true });
       } else {
-        const checked = validate(occurrenceSchema, {
-          start: typed.start || undefined,
-          end: typed.end || undefined,
-          cancelled: false,
-        });
+        const checked = validate(
+          occurrenceSchema,
+          { start: typed.start || undefined, end: typed.end || undefined, cancelled: false },
+          ctx.lang,
+        );
         if (!checked.ok) failed = { errors: checked.errors, status: 400 };
-        else if (typed.start === '' && typed.end === '')
-          failed = { errors: { start: 'must not be empty' }, status: 400 };
-        else await this.events.setOccurrence(actor, String(event.id), rid, checked.data);
+        else if (typed.start === '' && typed.end === '') {
+          const empty = { field: 'start', message: schemaMessage.empty, key: 'field.empty' as const };
+          failed = { errors: errorsOf([empty], ctx.lang), status: 400 };
+        } else await this.events.setOccurrence(actor, String(event.id), rid, checked.data);
       }
     } catch (err) {
-      failed = problemsOf(err);
+      failed = problemsOf(err, ctx.lang);
       if (!failed) throw err;
     }
     if (!failed) {
       const done = action === 'restore' ? 'restored' : action === 'cancel' ? 'cancelled' : 'moved';
       return reply.redirect(`/events/${event.slug}?done=${done}`, 303);
     }
-    const ctx = await this.pages.of(req, reply);
     const errors = Object.fromEntries(
-      Object.entries(failed.errors).map(([k, v]) => [
-        k === 'resourceIds' ? '(form)' : k,
-        localizeEventProblem(ctx.lang, v),
-      ]),
+      Object.entries(failed.errors).map(([k, v]) => [k === 'resourceIds' ? '(form)' : k, v]),
     );
     const next = await this.events.nextOccurrences(actor, String(event.id), NEXT);
     return sendPage(
@@ -157,7 +157,10 @@ export class EventEditController {
   private async editable(actor: Actor, ref: string): Promise<EventView> {
     const event = await this.events.get(actor, ref);
     if (!event.editable) {
-      throw new AppError('FORBIDDEN', 'only the people responsible for the event, helpers and the board change it');
+      throw AppError.of('FORBIDDEN', {
+        message: 'only the people responsible for the event, helpers and the board change it',
+        key: 'event.editBy',
+      });
     }
     return event;
   }
@@ -171,9 +174,6 @@ export class EventEditController {
     errors: FieldErrors,
   ) {
     const resources = await this.resources.list();
-    const localized = Object.fromEntries(
-      Object.entries(errors).map(([k, v]) => [k, localizeEventProblem(ctx.lang, v)]),
-    );
     return sendPage(
       reply,
       status,
@@ -182,7 +182,7 @@ export class EventEditController {
       {
         event,
         values,
-        errors: Object.keys(localized).length > 0 ? localized : null,
+        errors: Object.keys(errors).length > 0 ? errors : null,
         rooms: resources.filter((r) => r.kind === 'room'),
         things: resources.filter((r) => r.kind === 'thing'),
         zones: zonesWith(String(values.timeZone || event.timeZone), this.config.calendar.timeZone),
@@ -196,23 +196,24 @@ export class EventEditController {
 
 // A refused change the form can show: bad input (400), a clash naming the other event or a stale
 // version (409), a state the event cannot be changed in (400).
-function problemsOf(err: unknown): { errors: FieldErrors; status: number } | undefined {
+function problemsOf(err: unknown, lang: Language): { errors: FieldErrors; status: number } | undefined {
   if (!(err instanceof AppError)) return undefined;
-  const fields: FieldErrors = errorsByField(err);
+  const fields: FieldErrors = errorsByField(err, lang);
+  const whole = refusalText(err, lang);
   switch (err.code) {
     case 'VALIDATION_FAILED':
       return { errors: fields, status: 400 };
     case 'CONFLICT':
       // The clash's full sentence names the room, the times and the other event.
       return {
-        errors: fields.resourceIds ? { resourceIds: err.message } : { ...fields, '(form)': err.message },
+        errors: fields.resourceIds ? { resourceIds: whole } : { ...fields, '(form)': whole },
         status: 409,
       };
     case 'STALE_VERSION':
-      return { errors: { '(stale)': err.message }, status: 409 };
+      return { errors: { '(stale)': whole }, status: 409 };
     case 'INVALID_STATE':
     case 'NOT_FOUND':
-      return { errors: { '(form)': err.message }, status: err.code === 'NOT_FOUND' ? 404 : 400 };
+      return { errors: { '(form)': whole }, status: err.code === 'NOT_FOUND' ? 404 : 400 };
     case 'FORBIDDEN':
     case 'LINK_INVALID':
     case 'RATE_LIMITED':
