@@ -203,7 +203,7 @@ export function toThingRecords(
     let ownerUntil: string | null = null;
     if (cells.ownerUntil) {
       const parsed = parseImportDate(cells.ownerUntil);
-      if ('error' in parsed) problem('ownerUntil', parsed.error);
+      if ('error' in parsed) problem('ownerUntil', parsed.error.message);
       else ownerUntil = parsed.iso;
     }
     const induction = (cells.needsInduction ?? '').toLowerCase();
