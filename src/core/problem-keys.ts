@@ -33,6 +33,7 @@ export type ProblemKey =
   | 'mail.noPrivateAddress'
   // A member's record, state, exit and changes waiting for approval.
   | 'member.emailByLink'
+  | 'member.stale'
   | 'member.noProfileField'
   | 'member.notEditable'
   | 'member.sameEmail'

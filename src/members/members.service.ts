@@ -159,7 +159,10 @@ export class MembersService {
       return { member: await this.get(actor, id), pending };
     } catch (err) {
       if (err instanceof OptimisticLockError)
-        throw new AppError('STALE_VERSION', 'member was changed meanwhile; reload and retry');
+        throw AppError.of('STALE_VERSION', {
+          message: 'member was changed meanwhile; reload and retry',
+          key: 'member.stale',
+        });
       throw fromUniqueViolation(err, fields) ?? err;
     }
   }

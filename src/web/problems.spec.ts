@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../core/app.errors.js';
+import { passwordProblems } from '../auth/password-policy.js';
+import { resolveTimes } from '../calendar/event-times.js';
+import { AppError, type Problem } from '../core/app.errors.js';
+import { borrowProblem, ownershipProblems } from '../inventory/ownership.js';
+import { slugProblem } from '../inventory/thing-ref.js';
+import { toImportRecords } from '../members/csv/member-csv.js';
 import { errorsOf, refusalText } from './field-errors.js';
 import { problemText, zodGerman } from './problems.js';
 
@@ -63,5 +68,46 @@ describe('errorsOf and refusalText', () => {
     );
     expect(refusalText(clash, 'en')).toBe(clash.message);
     expect(refusalText(new AppError('INVALID_STATE', 'no key'), 'de')).toBe('no key');
+  });
+});
+
+describe('the English catalog', () => {
+  it("says what the services say: an English page shows a keyed problem as the API's message", () => {
+    const row = { line: 2, cells: ['1 2', '', 'x'.repeat(101), 'a@b', '31.02.2020', 'fr'] };
+    const columns = ['memberNumber', 'firstName', 'lastName', 'email', 'since', 'language'] as const;
+    const base = { ownerMemberId: null, ownerName: null, ownerUntil: null };
+    const borrow = {
+      ownership: 'club' as const,
+      ownerMemberId: null,
+      archived: false,
+      openLoan: false,
+      needsInduction: true,
+      induction: { expiresOn: '2026-01-01' },
+      borrowerId: 1,
+      lentByHelper: false,
+      today: '2026-06-01',
+      dueOn: '2026-07-01',
+    };
+    const times = resolveTimes({
+      start: '2026-07-01T19:00',
+      end: '2026-07-01T20:00',
+      timeZone: 'Mars/X',
+      allDay: false,
+    });
+    const problems: Problem[] = [
+      ...passwordProblems(`karl ${'x'.repeat(1030)}`, ['karl']),
+      ...passwordProblems('passwort', []),
+      ...ownershipProblems({ ownership: 'lent-to-club', ...base }),
+      ...ownershipProblems({ ownership: 'club', ...base, ownerMemberId: 1, ownerName: 'x', ownerUntil: '2027-01-01' }),
+      ...[borrowProblem(borrow), borrowProblem({ ...borrow, induction: undefined }), slugProblem('12')],
+      ...toImportRecords([row], columns, []).problems,
+      // The time zone is worded for people on the pages, in English too (so are the other times).
+      ...(Array.isArray(times) ? times.map((p) => ({ ...p, message: 'unknown time zone "Mars/X"' })) : []),
+    ].filter((p): p is Problem => p !== undefined);
+    expect(problems.length).toBeGreaterThan(15);
+    for (const p of problems) {
+      expect(p.key, p.message).toBeDefined();
+      expect(problemText('en', p)).toBe(p.message);
+    }
   });
 });

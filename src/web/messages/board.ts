@@ -199,13 +199,6 @@ const de = {
   'board.sync.plan.ask': 'Trotzdem fragen',
   'board.sync.plan.more': '… und {n} weitere.',
   'board.sync.runs': 'Letzte Läufe',
-  'board.problem.empty': 'darf nicht leer sein',
-  'board.problem.max': 'höchstens {n} Zeichen',
-  'board.problem.control': 'darf keine Steuerzeichen enthalten',
-  'board.problem.email': 'muss eine E-Mail-Adresse sein',
-  'board.problem.date': 'muss ein Datum sein (JJJJ-MM-TT)',
-  'board.problem.taken': 'ist schon vergeben',
-  'board.problem.spaces': 'darf keine Leerzeichen enthalten',
 };
 
 const en: Record<keyof typeof de, string> = {
@@ -406,13 +399,6 @@ const en: Record<keyof typeof de, string> = {
   'board.sync.plan.ask': 'Ask it anyway',
   'board.sync.plan.more': '… and {n} more.',
   'board.sync.runs': 'Recent runs',
-  'board.problem.empty': 'must not be empty',
-  'board.problem.max': 'at most {n} characters',
-  'board.problem.control': 'must not contain control characters',
-  'board.problem.email': 'must be an e-mail address',
-  'board.problem.date': 'must be a date as YYYY-MM-DD',
-  'board.problem.taken': 'already used by another record',
-  'board.problem.spaces': 'must not contain spaces',
 };
 
 export const boardMessages = { de, en };

@@ -33,6 +33,7 @@ const de: Record<ProblemKey, string> = {
   'mail.noPrivateAddress': 'es gibt keine private Adresse, an die weitergeleitet werden könnte',
   'member.emailByLink':
     'ändere sie mit dem Formular für die private Adresse: die neue Adresse bekommt einen Link zum Bestätigen',
+  'member.stale': 'das Mitglied wurde inzwischen geändert; lade die Seite neu und versuch es noch einmal',
   'member.noProfileField': 'dieses Profilfeld gibt es nicht',
   'member.notEditable': 'kannst du nicht selbst ändern',
   'member.sameEmail': 'ist schon deine private Adresse',
@@ -170,6 +171,7 @@ const en: Record<ProblemKey, string> = {
   'mail.pseudonymNeedsNumber': 'needs a member number, which the board has not given yet',
   'mail.noPrivateAddress': 'there is no private address to forward to',
   'member.emailByLink': 'change it with POST /api/me/email: the new address gets a link to confirm',
+  'member.stale': 'member was changed meanwhile; reload and retry',
   'member.noProfileField': 'no such profile field',
   'member.notEditable': 'not editable by the member',
   'member.sameEmail': 'is already your private address',

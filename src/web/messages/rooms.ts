@@ -76,14 +76,6 @@ const de = {
   'occ.done.moved': 'Der Termin wurde verschoben.',
   'occ.done.cancelled': 'Der Termin wurde abgesagt.',
   'occ.done.restored': 'Der Termin ist wieder wie in der Serie.',
-  'problem.after': 'muss nach dem Beginn liegen',
-  'problem.lastday': 'der letzte Tag liegt vor dem ersten',
-  'problem.time': 'braucht Datum und Uhrzeit (oder „Ganztägig“ ankreuzen)',
-  'problem.real': 'ist kein gültiges Datum',
-  'problem.dates': 'ganztägige Termine brauchen Tage, keine Uhrzeiten',
-  'problem.zone': 'unbekannte Zeitzone „{zone}“',
-  'problem.days': 'ein Termin dauert höchstens {n} Tage',
-  'problem.booked': '„{resource}“ ist von {from} bis {to} ({zone}) schon belegt: „{title}“ ({path})',
 };
 
 const en: Record<keyof typeof de, string> = {
@@ -162,14 +154,6 @@ const en: Record<keyof typeof de, string> = {
   'occ.done.moved': 'The date was moved.',
   'occ.done.cancelled': 'The date was cancelled.',
   'occ.done.restored': 'The date is as in the series again.',
-  'problem.after': 'must be after the start',
-  'problem.lastday': 'the last day is before the first',
-  'problem.time': 'needs a date and a time (or tick "All day")',
-  'problem.real': 'is not a real date and time',
-  'problem.dates': 'all-day events take days, not times',
-  'problem.zone': 'unknown time zone "{zone}"',
-  'problem.days': 'an event lasts at most {n} days',
-  'problem.booked': '"{resource}" is already booked from {from} to {to} ({zone}) by the event "{title}" ({path})',
 };
 
 export const roomsMessages = { de, en };
