@@ -43,7 +43,7 @@ export async function createApp(config: AppConfig, orm: MikroORM, log: Logger): 
   const secure = config.http.publicUrl.startsWith('https:');
   installCsrfCheck(fastify, secure, (req, reply) => {
     const message = 'the form token is missing or wrong: reload the form and send it again';
-    if (wantsPage(req)) return sendErrorPage(req, reply, config, 403, 'CSRF', message);
+    if (wantsPage(req)) return sendErrorPage(req, reply, config, 403, 'CSRF', { message });
     return reply.status(403).send({ error: { code: 'FORBIDDEN', message } });
   });
   fastify.addHook('onSend', async (req, reply) => {

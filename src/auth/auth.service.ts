@@ -11,7 +11,7 @@ import { Member } from '../members/entities/member.entity.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { ApiToken } from './entities/api-token.entity.js';
 import { Session } from './entities/session.entity.js';
-import { passwordProblems } from './password-policy.js';
+import { passwordFieldProblems } from './password-policy.js';
 
 export const SESSION_COOKIE = 'allmende_session';
 
@@ -283,8 +283,8 @@ export class AuthService {
     password: string,
     keepSession?: string,
   ): Promise<void> {
-    const problems = passwordProblems(password, [member.username, member.firstName, member.lastName]);
-    if (problems.length > 0) throw AppError.validation(problems.map((message) => ({ field: 'password', message })));
+    const problems = passwordFieldProblems('password', password, [member.username, member.firstName, member.lastName]);
+    if (problems.length > 0) throw AppError.validation(problems);
     member.passwordHash = await hashPassword(password);
     await em.nativeUpdate(
       Session,
@@ -306,10 +306,7 @@ export class AuthService {
     const who = await check.findOne(Member, { id: memberId }, { fields: ['username', 'firstName', 'lastName'] });
     if (!who) throw AppError.notFound('member');
     // Both kinds of problem at once, so the form names every field that needs another try.
-    const problems = passwordProblems(password, [who.username, who.firstName, who.lastName]).map((message) => ({
-      field: 'password',
-      message,
-    }));
+    const problems = passwordFieldProblems('password', password, [who.username, who.firstName, who.lastName]);
     try {
       await this.checkCredentials(check, {
         identifier: who.username,
@@ -322,7 +319,12 @@ export class AuthService {
       });
     } catch (err) {
       if (err instanceof AppError && err.code === 'UNAUTHENTICATED') {
-        throw AppError.validation([{ field: 'currentPassword', message: 'is not your current password' }, ...problems]);
+        const wrong = {
+          field: 'currentPassword',
+          message: 'is not your current password',
+          key: 'password.notCurrent' as const,
+        };
+        throw AppError.validation([wrong, ...problems]);
       }
       throw err;
     }

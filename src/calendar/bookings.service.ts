@@ -79,13 +79,22 @@ export class BookingsService {
     const live = items.filter((o) => !o.cancelled);
     if (live.length > MAX_BOOKINGS) {
       throw AppError.validation([
-        { field: 'rrule', message: `more than ${MAX_BOOKINGS} occurrences with rooms or things before the horizon` },
+        {
+          field: 'rrule',
+          message: `more than ${MAX_BOOKINGS} occurrences with rooms or things before the horizon`,
+          key: 'booking.tooMany',
+          params: { n: MAX_BOOKINGS },
+        },
       ]);
     }
     const clash = selfOverlap(live);
     if (clash) {
       throw AppError.validation([
-        { field: 'end', message: 'the occurrences of this event overlap each other, so its rooms cannot be booked' },
+        {
+          field: 'end',
+          message: 'the occurrences of this event overlap each other, so its rooms cannot be booked',
+          key: 'booking.selfOverlap',
+        },
       ]);
     }
     await this.checkThings(em, resources, live);
@@ -105,7 +114,11 @@ export class BookingsService {
       // The row lock a lend takes too: a loan and a booking of one thing cannot pass each other.
       await em.execute('select id from thing where id = ? for update', [thing.id]);
       if (thing.archivedAt) {
-        throw new AppError('INVALID_STATE', `"${r.name}" is no longer in the inventory and cannot be booked`);
+        throw AppError.of('INVALID_STATE', {
+          message: `"${r.name}" is no longer in the inventory and cannot be booked`,
+          key: 'booking.archived',
+          params: { name: r.name },
+        });
       }
       const loan = await this.loans.openLoanOf(em, thing.id);
       if (!loan) continue;
@@ -120,10 +133,11 @@ export class BookingsService {
         second: 0,
       });
       if (first < back) {
-        throw new AppError(
-          'CONFLICT',
-          `"${r.name}" is lent out (to ${loan.borrowerName} until ${loan.dueOn}) and cannot be booked before it is back`,
-        );
+        throw AppError.of('CONFLICT', {
+          message: `"${r.name}" is lent out (to ${loan.borrowerName} until ${loan.dueOn}) and cannot be booked before it is back`,
+          key: 'booking.lentOut',
+          params: { name: r.name, borrower: loan.borrowerName, until: loan.dueOn },
+        });
       }
     }
   }
@@ -183,7 +197,10 @@ export class BookingsService {
       );
       throw winner
         ? conflict(winner)
-        : new AppError('CONFLICT', 'a room or thing of this event was just booked by another event');
+        : AppError.of('CONFLICT', {
+            message: 'a room or thing of this event was just booked by another event',
+            key: 'booking.raced',
+          });
     }
   }
 
@@ -300,9 +317,28 @@ function conflict(row: ConflictRow): AppError {
     const p = (n: number) => String(n).padStart(2, '0');
     return `${l.year}-${p(l.month)}-${p(l.day)} ${p(l.hour)}:${p(l.minute)}`;
   };
-  return new AppError(
+  const params = {
+    resource: row.resource,
+    from: at(row.s),
+    to: at(row.e),
+    zone: row.zone,
+    title: row.title,
+    path: `/events/${row.slug}`,
+  };
+  return AppError.of(
     'CONFLICT',
-    `"${row.resource}" is already booked from ${at(row.s)} to ${at(row.e)} (${row.zone}) by the event "${row.title}" (/events/${row.slug})`,
-    { fields: [{ field: 'resourceIds', message: `taken by "${row.title}" (/events/${row.slug})` }] },
+    {
+      message: `"${row.resource}" is already booked from ${params.from} to ${params.to} (${row.zone}) by the event "${row.title}" (${params.path})`,
+      key: 'booking.clash',
+      params,
+    },
+    [
+      {
+        field: 'resourceIds',
+        message: `taken by "${row.title}" (${params.path})`,
+        key: 'booking.taken',
+        params: { title: row.title, path: params.path },
+      },
+    ],
   );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schemaMessage } from '../core/zod-problems.js';
 import { slugSchema } from '../inventory/inventory.schemas.js';
 import { EVENT_STATUSES, EVENT_VISIBILITIES } from './entities/calendar-event.entity.js';
 
@@ -7,27 +8,27 @@ const text = (max: number) =>
   z
     .string()
     .trim()
-    .min(1, 'must not be empty')
-    .max(max, `at most ${max} characters`)
-    .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control characters');
+    .min(1, schemaMessage.empty)
+    .max(max, schemaMessage.maxChars(max))
+    .regex(/^[^\p{Cc}\p{Cf}]*$/u, schemaMessage.control);
 
-const isoDate = z.iso.date('must be a date as YYYY-MM-DD');
+const isoDate = z.iso.date(schemaMessage.date);
 // Wall-clock time in the event's zone, without offset: 2026-03-24T19:00 (a date for all-day events).
 const localTime = z
   .string()
   .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/, 'must be a local time as YYYY-MM-DDTHH:MM (or a date)');
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/, schemaMessage.localTime);
 
 const eventFields = {
   title: text(200),
   slug: slugSchema.optional(),
-  description: z.string().trim().max(10_000, 'at most 10000 characters').nullish(),
+  description: z.string().trim().max(10_000, schemaMessage.maxChars(10_000)).nullish(),
   start: localTime,
   // Timed events: after the start. All-day events: the last day (the start day if left out).
   end: localTime.optional(),
-  timeZone: z.string().trim().max(64, 'at most 64 characters').optional(),
+  timeZone: z.string().trim().max(64, schemaMessage.maxChars(64)).optional(),
   allDay: z.boolean().optional(),
-  rrule: z.string().trim().max(500, 'at most 500 characters').nullish(),
+  rrule: z.string().trim().max(500, schemaMessage.maxChars(500)).nullish(),
   exdates: z.array(isoDate).max(500).optional(),
   resourceIds: z.array(z.number().int().positive()).max(20).optional(),
   visibility: z.enum(EVENT_VISIBILITIES).optional(),
@@ -82,7 +83,7 @@ export const announceSchema = z.strictObject({
     .string()
     .trim()
     .max(254)
-    .regex(/^[^\s@<>",;]+@[^\s@<>",;]+$/, 'must be an e-mail address')
+    .regex(/^[^\s@<>",;]+@[^\s@<>",;]+$/, schemaMessage.email)
     .optional(),
   days: z.number().int().min(1).max(90).optional(),
 });

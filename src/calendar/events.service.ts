@@ -5,7 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { hasRole, type Actor } from '../core/actor.js';
-import { AppError } from '../core/app.errors.js';
+import { AppError, type Problem } from '../core/app.errors.js';
 import { AuditService } from '../core/audit.service.js';
 import { freeSlug, parseThingRef, slugify } from '../inventory/thing-ref.js';
 import { Member } from '../members/entities/member.entity.js';
@@ -14,7 +14,7 @@ import type { CreateEventInput, OccurrenceInput, RangeQuery, UpdateEventInput } 
 import { seesMembersEvents } from './calendar-access.js';
 import { CalendarEvent } from './entities/calendar-event.entity.js';
 import { EventOccurrence } from './entities/event-occurrence.entity.js';
-import { endKeepingLength, localTimes, resolveTimes, type Times } from './event-times.js';
+import { endKeepingLength, localTimes, rangeOrder, rangeTooLong, resolveTimes, type Times } from './event-times.js';
 import { eventView, occurrenceViews, type EventView, type OccurrenceView } from './event-view.js';
 import { expand, type Schedule } from './recurrence.js';
 import { scheduleOf, seriesEnd } from './occurrences.js';
@@ -24,6 +24,7 @@ import { isoDate, localToUtc, parseLocal, utcToLocal } from './time-zone.js';
 
 const DAY = 86_400_000;
 const MAX_RANGE_DAYS = 400;
+const STALE: Problem = { message: 'the event was changed meanwhile; reload and retry', key: 'event.stale' };
 
 // A moved or cancelled occurrence that a change of the series dropped: its date is no longer in
 // the series (see override-remap.ts).
@@ -97,7 +98,7 @@ export class EventsService {
       const event = await this.load(em, ref, actor);
       this.assertMayEdit(actor, event);
       if (input.version !== undefined && input.version !== event.version) {
-        throw new AppError('STALE_VERSION', 'the event was changed meanwhile; reload and retry');
+        throw AppError.of('STALE_VERSION', STALE);
       }
       const series = scheduleOf(event);
       const before = localTimes(event);
@@ -246,10 +247,8 @@ export class EventsService {
     const from = fromDay ? localToUtc(zone, fromDay) : Date.now();
     const toDay = query.to ? parseLocal(query.to) : undefined;
     const to = toDay ? localToUtc(zone, toDay) + DAY : from + 31 * DAY;
-    if (to <= from) throw AppError.validation([{ field: 'to', message: 'must not be before from' }]);
-    if (to - from > MAX_RANGE_DAYS * DAY) {
-      throw AppError.validation([{ field: 'to', message: `at most ${MAX_RANGE_DAYS} days at once` }]);
-    }
+    if (to <= from) throw AppError.validation([rangeOrder()]);
+    if (to - from > MAX_RANGE_DAYS * DAY) throw AppError.validation([rangeTooLong(MAX_RANGE_DAYS)]);
     const em = this.orm.em.fork();
     const members = seesMembersEvents(actor);
     // Single occurrences moved into the window from far away.
@@ -371,13 +370,19 @@ export class EventsService {
 
   private assertMayEdit(actor: Actor, event: CalendarEvent): void {
     if (!this.mayEdit(actor, event)) {
-      throw new AppError('FORBIDDEN', 'only the people responsible for the event, helpers and the board change it');
+      throw AppError.of('FORBIDDEN', {
+        message: 'only the people responsible for the event, helpers and the board change it',
+        key: 'event.editBy',
+      });
     }
   }
 
   private occurrenceOf(event: CalendarEvent, recurrenceId: string): number {
     const rid = new Date(recurrenceId).getTime();
-    if (!event.rrule) throw new AppError('INVALID_STATE', 'the event does not recur; change the event itself');
+    if (!event.rrule) {
+      const message = 'the event does not recur; change the event itself';
+      throw AppError.of('INVALID_STATE', { message, key: 'event.notRecurring' });
+    }
     const hit = Number.isNaN(rid)
       ? undefined
       : expand(scheduleOf(event), rid, rid + 1, 10).items.find((o) => o.recurrenceId === rid);
@@ -399,12 +404,20 @@ export class EventsService {
     const id = requested === undefined ? actor.memberId : requested;
     if (id === null) return null;
     if (id !== actor.memberId && !hasRole(actor, 'helper')) {
-      throw new AppError('FORBIDDEN', 'members make events they are responsible for; helpers name someone else');
+      const message = 'members make events they are responsible for; helpers name someone else';
+      throw AppError.of('FORBIDDEN', { message, key: 'event.responsible' });
     }
     const member = await em.findOne(Member, { id });
     // Someone else is named only while they are an active member (who can log in and be asked).
     if (!member || member.erasedAt || (id !== actor.memberId && member.state !== 'active')) {
-      throw AppError.validation([{ field: 'responsibleId', message: `there is no active member ${id}` }]);
+      throw AppError.validation([
+        {
+          field: 'responsibleId',
+          message: `there is no active member ${id}`,
+          key: 'member.noneActive',
+          params: { id },
+        },
+      ]);
     }
     return member;
   }
@@ -424,9 +437,18 @@ export class EventsService {
       [slug, selfId],
     );
     if (clash)
-      throw new AppError('CONFLICT', `there is already an event at /events/${slug}`, {
-        fields: [{ field: 'slug', message: `already used by "${clash.title}"` }],
-      });
+      throw AppError.of(
+        'CONFLICT',
+        { message: `there is already an event at /events/${slug}`, key: 'event.slugAt', params: { slug } },
+        [
+          {
+            field: 'slug',
+            message: `already used by "${clash.title}"`,
+            key: 'event.slugTaken',
+            params: { title: clash.title },
+          },
+        ],
+      );
   }
 
   private async flush(em: EntityManager): Promise<void> {
@@ -434,12 +456,12 @@ export class EventsService {
       await em.flush();
     } catch (err) {
       if (err instanceof OptimisticLockError) {
-        throw new AppError('STALE_VERSION', 'the event was changed meanwhile; reload and retry');
+        throw AppError.of('STALE_VERSION', STALE);
       }
       if (err instanceof UniqueConstraintViolationException) {
-        throw new AppError('CONFLICT', 'there is already an event with this slug', {
-          fields: [{ field: 'slug', message: 'already used by another event' }],
-        });
+        throw AppError.of('CONFLICT', { message: 'there is already an event with this slug', key: 'event.slugAny' }, [
+          { field: 'slug', message: 'already used by another event', key: 'event.slugUsed' },
+        ]);
       }
       throw err;
     }

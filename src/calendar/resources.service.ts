@@ -10,6 +10,7 @@ import { LocationsService } from '../inventory/locations.service.js';
 import { ThingsService } from '../inventory/things.service.js';
 import { BookingsService } from './bookings.service.js';
 import { seesMembersEvents } from './calendar-access.js';
+import { rangeOrder, rangeTooLong } from './event-times.js';
 import type { RangeQuery, ResourceInput, ResourceUpdateInput } from './calendar.schemas.js';
 import { isoDate, localToUtc, parseLocal, utcToLocal } from './time-zone.js';
 
@@ -60,7 +61,8 @@ export class ResourcesService {
 
   async create(actor: Actor, input: ResourceInput): Promise<ResourceView> {
     if ((input.locationId === undefined) === (input.thing === undefined)) {
-      throw AppError.validation([{ field: 'locationId', message: 'give either locationId (a room) or thing' }]);
+      const message = 'give either locationId (a room) or thing';
+      throw AppError.validation([{ field: 'locationId', message, key: 'resource.either' }]);
     }
     const id = await this.orm.em.fork().transactional(async (em) => {
       let resource: CalendarResource;
@@ -87,7 +89,10 @@ export class ResourcesService {
         await em.flush();
       } catch (err) {
         if (err instanceof UniqueConstraintViolationException) {
-          throw new AppError('CONFLICT', 'this place or thing is bookable already');
+          throw AppError.of('CONFLICT', {
+            message: 'this place or thing is bookable already',
+            key: 'resource.already',
+          });
         }
         throw err;
       }
@@ -118,10 +123,11 @@ export class ResourcesService {
         [id],
       );
       if ((use?.n ?? 0) > 0) {
-        throw new AppError(
-          'INVALID_STATE',
-          `"${r.name}" is still booked ${use?.n} times from now on; move those events first`,
-        );
+        throw AppError.of('INVALID_STATE', {
+          message: `"${r.name}" is still booked ${use?.n} times from now on; move those events first`,
+          key: 'resource.stillBooked',
+          params: { name: r.name, n: use?.n ?? 0 },
+        });
       }
       em.remove(r);
       this.audit.record(em, actor, 'calendar.resource.delete', `calendar-resource:${id}`, { name: r.name });
@@ -136,8 +142,8 @@ export class ResourcesService {
     const from = fromDay ? localToUtc(zone, fromDay) : Date.now();
     const toDay = query.to ? parseLocal(query.to) : undefined;
     const to = toDay ? localToUtc(zone, toDay) + DAY : from + 7 * DAY;
-    if (to <= from) throw AppError.validation([{ field: 'to', message: 'must not be before from' }]);
-    if (to - from > 62 * DAY) throw AppError.validation([{ field: 'to', message: 'at most 62 days at once' }]);
+    if (to <= from) throw AppError.validation([rangeOrder()]);
+    if (to - from > 62 * DAY) throw AppError.validation([rangeTooLong(62)]);
     const busy = await this.bookings.busy(id, from, to, seesMembersEvents(actor));
     return { resource, from: new Date(from).toISOString(), to: new Date(to).toISOString(), busy };
   }
@@ -146,7 +152,8 @@ export class ResourcesService {
     const r = await em.findOne(CalendarResource, { id });
     if (!r) {
       if (field === 'id') throw AppError.notFound('resource');
-      throw AppError.validation([{ field, message: `there is no bookable room or thing ${id}` }]);
+      const message = `there is no bookable room or thing ${id}`;
+      throw AppError.validation([{ field, message, key: 'resource.none', params: { id } }]);
     }
     return r;
   }

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { AuthService } from '../auth/auth.service.js';
-import { passwordProblems } from '../auth/password-policy.js';
+import { passwordFieldProblems } from '../auth/password-policy.js';
 import { systemActor } from '../core/actor.js';
 import { AppError } from '../core/app.errors.js';
+import { problemsOfIssues } from '../core/zod-problems.js';
 import { MemberIntakeService } from '../members/member-intake.service.js';
 import { MembersService } from '../members/members.service.js';
 import { intakeSchema } from '../members/members.schemas.js';
@@ -38,13 +39,11 @@ export function registerAdminCommands(program: Command, env: CliEnv): void {
         memberNumber: opts.memberNumber,
         groups: ['admins'],
       });
-      if (!input.success) {
-        throw AppError.validation(input.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
-      }
+      if (!input.success) throw AppError.validation(problemsOfIssues(input.error.issues, ''));
       const password = opts.passwordStdin ? await readStdin() : await askTwice();
       // Checked before anything is written, so a weak password leaves no half-made account.
-      const problems = passwordProblems(password, [opts.firstName, opts.lastName]);
-      if (problems.length > 0) throw AppError.validation(problems.map((message) => ({ field: 'password', message })));
+      const problems = passwordFieldProblems('password', password, [opts.firstName, opts.lastName]);
+      if (problems.length > 0) throw AppError.validation(problems);
       const actor = systemActor('cli:admin create');
       const member = await withContext(config, env.quietLog(), async ({ app, orm }) => {
         const intake = app.get(MemberIntakeService);

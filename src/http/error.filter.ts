@@ -38,7 +38,12 @@ export class ErrorFilter implements ExceptionFilter {
     if (retryAfter !== undefined) void reply.header('Retry-After', String(retryAfter));
     // A person's browser gets a page (or the login); programs get the JSON body.
     if (wantsPage(req)) {
-      void sendErrorPage(req, reply, this.config, status, body.error.code, body.error.message);
+      // A refusal a service named by key is said in the page's language.
+      const said =
+        err instanceof AppError
+          ? { key: err.details?.key, params: err.details?.params, fields: err.details?.fields }
+          : {};
+      void sendErrorPage(req, reply, this.config, status, body.error.code, { message: body.error.message, ...said });
       return;
     }
     void reply.status(status).send(body);
@@ -48,7 +53,14 @@ export class ErrorFilter implements ExceptionFilter {
     if (err instanceof AppError) {
       return {
         status: STATUS[err.code],
-        body: { error: { code: err.code, message: err.message, fields: err.details?.fields } },
+        body: {
+          error: {
+            code: err.code,
+            message: err.message,
+            // The API answers in English: the keys pages translate by stay inside.
+            fields: err.details?.fields?.map(({ field, message }) => ({ field, message })),
+          },
+        },
         retryAfter: err.details?.retryAfterSeconds,
       };
     }

@@ -1,6 +1,7 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
 import { AppError } from '../core/app.errors.js';
+import { problemsOfIssues } from '../core/zod-problems.js';
 
 // Validates a body or query against a zod schema; every bad field is named in the 400.
 @Injectable()
@@ -10,13 +11,6 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.in
   transform(value: unknown): z.infer<S> {
     const result = this.schema.safeParse(value ?? {});
     if (result.success) return result.data;
-    throw AppError.validation(
-      result.error.issues.map((issue) => {
-        if (issue.code === 'unrecognized_keys') {
-          return { field: issue.keys.join(', '), message: 'unknown field' };
-        }
-        return { field: issue.path.join('.') || '(body)', message: issue.message };
-      }),
-    );
+    throw AppError.validation(problemsOfIssues(result.error.issues));
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customIssue, schemaMessage } from '../core/zod-problems.js';
 import { paginationSchema } from '../core/pagination.js';
 import { OWNERSHIPS } from './entities/thing.entity.js';
 import { slugProblem } from './thing-ref.js';
@@ -8,11 +9,11 @@ const text = (max: number) =>
   z
     .string()
     .trim()
-    .min(1, 'must not be empty')
-    .max(max, `at most ${max} characters`)
-    .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control characters');
+    .min(1, schemaMessage.empty)
+    .max(max, schemaMessage.maxChars(max))
+    .regex(/^[^\p{Cc}\p{Cf}]*$/u, schemaMessage.control);
 
-const isoDate = z.iso.date('must be a date as YYYY-MM-DD');
+const isoDate = z.iso.date(schemaMessage.date);
 
 export const slugSchema = z
   .string()
@@ -20,14 +21,14 @@ export const slugSchema = z
   .toLowerCase()
   .superRefine((slug, ctx) => {
     const problem = slugProblem(slug);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    if (problem) ctx.addIssue(customIssue(problem));
   });
 
 export const tagSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N}._-]{0,39}$/u, 'letters, digits, ".", "_" and "-", at most 40 characters');
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}._-]{0,39}$/u, schemaMessage.tag);
 
 const thingFields = {
   slug: slugSchema.optional(),

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { hasRole, type Actor } from '../core/actor.js';
 import { AppError } from '../core/app.errors.js';
+import { noMember } from '../members/members.errors.js';
 import { Member } from '../members/entities/member.entity.js';
 import { Induction } from './entities/induction.entity.js';
 import { Loan } from './entities/loan.entity.js';
@@ -50,9 +51,12 @@ export class LoansService {
   async lend(actor: Actor, ref: string, input: LendInput): Promise<ThingView> {
     const lentByHelper = hasRole(actor, 'helper');
     const borrowerId = input.borrowerId ?? actor.memberId;
-    if (borrowerId === null) throw AppError.validation([{ field: 'borrowerId', message: 'say who borrows it' }]);
+    if (borrowerId === null) {
+      throw AppError.validation([{ field: 'borrowerId', message: 'say who borrows it', key: 'loan.who' }]);
+    }
     if (!lentByHelper && borrowerId !== actor.memberId) {
-      throw new AppError('FORBIDDEN', 'members borrow for themselves; helpers lend to others');
+      const message = 'members borrow for themselves; helpers lend to others';
+      throw AppError.of('FORBIDDEN', { message, key: 'loan.forThemselves' });
     }
     const id = await this.orm.em.fork().transactional(async (em) => {
       const thing = await this.things.resolve(em, ref);
@@ -60,7 +64,7 @@ export class LoansService {
       await em.execute('select id from thing where id = ? for update', [thing.id]);
       const borrower = await em.findOne(Member, { id: borrowerId });
       if (!borrower || borrower.erasedAt) {
-        throw AppError.validation([{ field: 'borrowerId', message: `there is no member ${borrowerId}` }]);
+        throw AppError.validation([noMember('borrowerId', borrowerId)]);
       }
       const open = await em.findOne(Loan, { thing, returnedAt: null }, { populate: ['borrower'] });
       const induction = await em.findOne(Induction, { thing, member: borrower });
@@ -76,10 +80,16 @@ export class LoansService {
         today: isoDay(new Date()),
         dueOn: input.dueOn,
       });
-      if (problem) {
-        const by = open ? ` (by ${open.borrower.displayName} until ${open.dueOn})` : '';
-        throw new AppError(open ? 'CONFLICT' : 'INVALID_STATE', `${problem}${by}`);
+      if (problem && open) {
+        const params = { name: open.borrower.displayName, until: open.dueOn };
+        const message = `${problem.message} (by ${params.name} until ${params.until})`;
+        // Only "already lent" has a translation that names the borrower; another problem keeps its own.
+        throw AppError.of(
+          'CONFLICT',
+          problem.key === 'loan.lent' ? { message, key: 'loan.lentTo', params } : { ...problem, message },
+        );
       }
+      if (problem) throw AppError.of('INVALID_STATE', problem);
       await this.refuseIfBooked(em, thing.id, input.dueOn);
       em.create(Loan, {
         thing,
@@ -97,7 +107,8 @@ export class LoansService {
         await em.flush();
       } catch (err) {
         if (err instanceof UniqueConstraintViolationException) {
-          throw new AppError('CONFLICT', 'this thing is already lent; it has to be returned first');
+          const message = 'this thing is already lent; it has to be returned first';
+          throw AppError.of('CONFLICT', { message, key: 'loan.lent' });
         }
         throw err;
       }
@@ -123,10 +134,15 @@ export class LoansService {
       [this.config.timeZone, thingId, dueOn, this.config.timeZone],
     );
     if (row) {
-      throw new AppError(
+      const params = { title: row.title, slug: row.slug, starts: row.starts };
+      throw AppError.of(
         'CONFLICT',
-        `this thing is booked for the event "${row.title}" (/events/${row.slug}) from ${row.starts}; lend it only until the day before`,
-        { fields: [{ field: 'dueOn', message: `booked from ${row.starts} for "${row.title}"` }] },
+        {
+          message: `this thing is booked for the event "${row.title}" (/events/${row.slug}) from ${row.starts}; lend it only until the day before`,
+          key: 'loan.booked',
+          params,
+        },
+        [{ field: 'dueOn', message: `booked from ${row.starts} for "${row.title}"`, key: 'loan.bookedField', params }],
       );
     }
   }
@@ -149,10 +165,16 @@ export class LoansService {
         'select id from loan where thing_id = ? and returned_at is null for update',
         [thing.id],
       );
-      if (!row) throw new AppError('INVALID_STATE', 'this thing is not lent, so it cannot be returned');
+      if (!row) {
+        const message = 'this thing is not lent, so it cannot be returned';
+        throw AppError.of('INVALID_STATE', { message, key: 'loan.notLentReturn' });
+      }
       const loan = await em.findOneOrFail(Loan, { id: row.id }, { populate: ['borrower'] });
       if (!hasRole(actor, 'helper') && loan.borrower.id !== actor.memberId) {
-        throw new AppError('FORBIDDEN', 'only its borrower or a helper can return it');
+        throw AppError.of('FORBIDDEN', {
+          message: 'only its borrower or a helper can return it',
+          key: 'loan.returnBy',
+        });
       }
       loan.returnedAt = new Date();
       loan.returnedByLabel = actor.label;
@@ -173,13 +195,17 @@ export class LoansService {
         'select id from loan where thing_id = ? and returned_at is null for update',
         [thing.id],
       );
-      if (!row) throw new AppError('INVALID_STATE', 'this thing is not lent, so its loan cannot be extended');
+      if (!row) {
+        const message = 'this thing is not lent, so its loan cannot be extended';
+        throw AppError.of('INVALID_STATE', { message, key: 'loan.notLentExtend' });
+      }
       const loan = await em.findOneOrFail(Loan, { id: row.id }, { populate: ['borrower'] });
       if (!hasRole(actor, 'helper') && loan.borrower.id !== actor.memberId) {
-        throw new AppError('FORBIDDEN', 'only its borrower or a helper can extend the loan');
+        const message = 'only its borrower or a helper can extend the loan';
+        throw AppError.of('FORBIDDEN', { message, key: 'loan.extendBy' });
       }
       if (dueOn < isoDay(new Date())) {
-        throw AppError.validation([{ field: 'dueOn', message: 'the return date is in the past' }]);
+        throw AppError.validation([{ field: 'dueOn', message: 'the return date is in the past', key: 'loan.pastDue' }]);
       }
       await em.execute('select id from thing where id = ? for update', [thing.id]);
       await this.refuseIfBooked(em, thing.id, dueOn);
@@ -258,7 +284,8 @@ export class LoansService {
       const inductedOn = input.inductedOn ?? isoDay(new Date());
       const expiresOn = input.expiresOn ?? null;
       if (expiresOn !== null && expiresOn < inductedOn) {
-        throw AppError.validation([{ field: 'expiresOn', message: 'must not be before the induction' }]);
+        const message = 'must not be before the induction';
+        throw AppError.validation([{ field: 'expiresOn', message, key: 'induction.beforeStart' }]);
       }
       const existing = await em.findOne(Induction, { thing, member });
       if (existing) {

@@ -95,7 +95,11 @@ export class LocationsService {
         if (parentId !== null) await this.require(em, parentId, 'parentId');
         if (wouldCycle(await this.nodes(em), id, parentId)) {
           throw AppError.validation([
-            { field: 'parentId', message: 'a location cannot be inside itself or inside one of its own places' },
+            {
+              field: 'parentId',
+              message: 'a location cannot be inside itself or inside one of its own places',
+              key: 'location.insideItself',
+            },
           ]);
         }
         location.parent = parentId === null ? null : em.getReference(Location, parentId);
@@ -121,10 +125,12 @@ export class LocationsService {
         [id, id],
       );
       if ((use?.children ?? 0) > 0 || (use?.things ?? 0) > 0) {
-        throw new AppError(
-          'INVALID_STATE',
-          `this location still holds ${use?.children ?? 0} places and ${use?.things ?? 0} things; move them first`,
-        );
+        const params = { places: use?.children ?? 0, things: use?.things ?? 0 };
+        throw AppError.of('INVALID_STATE', {
+          message: `this location still holds ${params.places} places and ${params.things} things; move them first`,
+          key: 'location.notEmpty',
+          params,
+        });
       }
       em.remove(location);
       this.audit.record(em, actor, 'location.delete', `location:${id}`, { name: location.name });
@@ -135,7 +141,9 @@ export class LocationsService {
     const location = await em.findOne(Location, { id });
     if (!location) {
       if (field === 'id') throw AppError.notFound('location');
-      throw AppError.validation([{ field, message: `there is no location ${id}` }]);
+      throw AppError.validation([
+        { field, message: `there is no location ${id}`, key: 'location.none', params: { id } },
+      ]);
     }
     return location;
   }
@@ -147,7 +155,13 @@ export class LocationsService {
       'select id from location where parent_id is not distinct from ? and lower(name) = lower(?) and id <> ? limit 1',
       [parentId, name, selfId],
     );
-    if (clash) throw new AppError('CONFLICT', `there is already a place "${name}" there (location ${clash.id})`);
+    if (clash) {
+      throw AppError.of('CONFLICT', {
+        message: `there is already a place "${name}" there (location ${clash.id})`,
+        key: 'location.nameTaken',
+        params: { name, id: clash.id },
+      });
+    }
   }
 
   private async flushUnique(em: EntityManager): Promise<void> {
@@ -155,10 +169,12 @@ export class LocationsService {
       await em.flush();
     } catch (err) {
       if (err instanceof OptimisticLockError) {
-        throw new AppError('STALE_VERSION', 'the place was changed meanwhile; reload and retry');
+        const message = 'the place was changed meanwhile; reload and retry';
+        throw AppError.of('STALE_VERSION', { message, key: 'location.stale' });
       }
       if (err instanceof UniqueConstraintViolationException) {
-        throw new AppError('CONFLICT', 'there is already a location of this name in that place');
+        const message = 'there is already a location of this name in that place';
+        throw AppError.of('CONFLICT', { message, key: 'location.nameTakenAny' });
       }
       throw err;
     }

@@ -47,21 +47,21 @@ describe('borrowProblem', () => {
     expect(borrowProblem(base)).toBeUndefined();
   });
   it('refuses a thing that is already lent', () => {
-    expect(borrowProblem({ ...base, openLoan: true })).toMatch(/already lent/);
+    expect(borrowProblem({ ...base, openLoan: true })?.message).toMatch(/already lent/);
   });
   it('refuses a due date in the past', () => {
-    expect(borrowProblem({ ...base, dueOn: '2026-12-01' })).toMatch(/past/);
+    expect(borrowProblem({ ...base, dueOn: '2026-12-01' })?.message).toMatch(/past/);
   });
   it("lets only the owner or a helper lend a member's own thing", () => {
     const own = { ...base, ownership: 'member-owned' as const, ownerMemberId: 9 };
-    expect(borrowProblem(own)).toMatch(/own thing/);
+    expect(borrowProblem(own)?.message).toMatch(/own thing/);
     expect(borrowProblem({ ...own, borrowerId: 9 })).toBeUndefined();
     expect(borrowProblem({ ...own, lentByHelper: true })).toBeUndefined();
   });
   it('needs a valid induction where the thing needs one', () => {
     const laser = { ...base, needsInduction: true };
-    expect(borrowProblem(laser)).toMatch(/induction/);
-    expect(borrowProblem({ ...laser, induction: { expiresOn: '2026-12-01' } })).toMatch(/ran out/);
+    expect(borrowProblem(laser)?.message).toMatch(/induction/);
+    expect(borrowProblem({ ...laser, induction: { expiresOn: '2026-12-01' } })?.message).toMatch(/ran out/);
     expect(borrowProblem({ ...laser, induction: { expiresOn: '2026-12-02' } })).toBeUndefined();
     expect(borrowProblem({ ...laser, induction: { expiresOn: null } })).toBeUndefined();
   });

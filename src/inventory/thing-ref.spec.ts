@@ -19,7 +19,7 @@ describe('parseThingRef', () => {
 
 describe('slugProblem', () => {
   it('refuses a number, which would shadow an id', () => {
-    expect(slugProblem('2342')).toMatch(/number/);
+    expect(slugProblem('2342')?.message).toMatch(/number/);
   });
   it.each(['Einding', '-x', 'x-', 'a_b', 'ä', 'a'.repeat(65)])('refuses %s', (slug) => {
     expect(slugProblem(slug)).toBeDefined();

@@ -1,5 +1,7 @@
 // A thing is found by its numeric id or by its slug; a slug may therefore never be a number.
 
+import type { Problem } from '../core/app.errors.js';
+
 export type ThingRef = { id: number } | { slug: string };
 
 const MAX_ID = 2 ** 31 - 1;
@@ -16,12 +18,16 @@ export function parseThingRef(value: string): ThingRef | undefined {
 }
 
 // Why a slug is refused, or undefined when it is fine.
-export function slugProblem(slug: string): string | undefined {
+export function slugProblem(slug: string): Problem | undefined {
   if (!SLUG_PATTERN.test(slug)) {
-    return 'lower-case letters, digits and "-" (not at the start or end), at most 64 characters';
+    return {
+      message: 'lower-case letters, digits and "-" (not at the start or end), at most 64 characters',
+      key: 'thing.slugChars',
+    };
   }
   // /things/2342 must always mean the thing with id 2342.
-  if (/^[0-9]+$/.test(slug)) return "must not be a number: it would shadow a thing's id";
+  if (/^[0-9]+$/.test(slug))
+    return { message: "must not be a number: it would shadow a thing's id", key: 'thing.slugNumber' };
   return undefined;
 }
 

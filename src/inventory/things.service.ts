@@ -4,7 +4,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { Actor } from '../core/actor.js';
-import { AppError } from '../core/app.errors.js';
+import { AppError, type FieldProblem, type Problem } from '../core/app.errors.js';
+import { noMember } from '../members/members.errors.js';
 import { offsetOf, type Page } from '../core/pagination.js';
 import { Member } from '../members/entities/member.entity.js';
 import { ThingEvent } from './entities/thing-event.entity.js';
@@ -26,6 +27,9 @@ export interface ThingHistoryEntry {
   changes: { field: string; old: unknown; new: unknown }[];
 }
 
+const SLUG_TAKEN: FieldProblem = { field: 'slug', message: 'already taken', key: 'thing.slugTaken' };
+const STALE: Problem = { message: 'the thing was changed meanwhile; reload and retry', key: 'thing.stale' };
+
 @Injectable()
 export class ThingsService {
   constructor(
@@ -38,7 +42,7 @@ export class ThingsService {
   async resolve(em: EntityManager, ref: string): Promise<Thing> {
     const parsed = parseThingRef(ref);
     const thing = parsed ? await em.findOne(Thing, 'id' in parsed ? { id: parsed.id } : { slug: parsed.slug }) : null;
-    if (!thing) throw AppError.notFound('thing');
+    if (!thing) throw AppError.of('NOT_FOUND', { message: 'thing not found', key: 'thing.notFound' });
     return thing;
   }
 
@@ -111,7 +115,7 @@ export class ThingsService {
     const id = await this.orm.em.fork().transactional(async (em) => {
       const thing = await this.resolve(em, ref);
       if (input.version !== undefined && input.version !== thing.version) {
-        throw new AppError('STALE_VERSION', 'the thing was changed meanwhile; reload and retry');
+        throw AppError.of('STALE_VERSION', STALE);
       }
       const before = stateOf(thing);
       if (input.slug !== undefined && input.slug !== thing.slug) {
@@ -213,9 +217,15 @@ export class ThingsService {
   private async assertSlugFree(em: EntityManager, slug: string, selfId: number | null): Promise<void> {
     const other = await em.findOne(Thing, { slug }, { fields: ['id'] });
     if (other && other.id !== selfId) {
-      throw new AppError('CONFLICT', `the short name "${slug}" is taken by thing ${other.id}`, {
-        fields: [{ field: 'slug', message: 'already taken' }],
-      });
+      throw AppError.of(
+        'CONFLICT',
+        {
+          message: `the short name "${slug}" is taken by thing ${other.id}`,
+          key: 'thing.slugTakenBy',
+          params: { slug, id: other.id },
+        },
+        [SLUG_TAKEN],
+      );
     }
   }
 
@@ -231,7 +241,7 @@ export class ThingsService {
     const problems = ownershipProblems(o);
     if (problems.length > 0) throw AppError.validation(problems);
     if (o.ownerMemberId !== null && !(await em.findOne(Member, { id: o.ownerMemberId }, { fields: ['id'] }))) {
-      throw AppError.validation([{ field: 'ownerMemberId', message: `there is no member ${o.ownerMemberId}` }]);
+      throw AppError.validation([noMember('ownerMemberId', o.ownerMemberId)]);
     }
   }
 }
@@ -275,12 +285,11 @@ export async function flushUnique(em: EntityManager): Promise<void> {
   } catch (err) {
     // Someone else saved the thing between our read and our write.
     if (err instanceof OptimisticLockError) {
-      throw new AppError('STALE_VERSION', 'the thing was changed meanwhile; reload and retry');
+      throw AppError.of('STALE_VERSION', STALE);
     }
     if (err instanceof UniqueConstraintViolationException) {
-      throw new AppError('CONFLICT', 'the short name is already taken', {
-        fields: [{ field: 'slug', message: 'already taken' }],
-      });
+      const message = 'the short name is already taken';
+      throw AppError.of('CONFLICT', { message, key: 'thing.slugTakenAny' }, [SLUG_TAKEN]);
     }
     throw err;
   }

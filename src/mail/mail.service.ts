@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
-import { passwordProblems } from '../auth/password-policy.js';
+import { passwordFieldProblems } from '../auth/password-policy.js';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { Actor } from '../core/actor.js';
@@ -11,7 +11,12 @@ import { hashPassword } from '../core/crypto.util.js';
 import { Group } from '../members/entities/group.entity.js';
 import { Member } from '../members/entities/member.entity.js';
 import { Revision } from '../members/entities/revision.entity.js';
-import { memberAddresses, type MemberAddresses } from '../members/member-addresses.js';
+import {
+  memberAddresses,
+  NO_PRIVATE_ADDRESS,
+  PSEUDONYM_NEEDS_NUMBER,
+  type MemberAddresses,
+} from '../members/member-addresses.js';
 import { MailAlias } from './entities/mail-alias.entity.js';
 import { MailDomain } from './entities/mail-domain.entity.js';
 import { Mailbox } from './entities/mailbox.entity.js';
@@ -128,8 +133,8 @@ export class MailService {
     input: { address: string; password: string; quotaMb?: number | null },
   ): Promise<MailboxView> {
     const a = this.address('address', input.address);
-    const problems = passwordProblems(input.password, [a.local]);
-    if (problems.length > 0) throw AppError.validation(problems.map((message) => ({ field: 'password', message })));
+    const problems = passwordFieldProblems('password', input.password, [a.local]);
+    if (problems.length > 0) throw AppError.validation(problems);
     const hash = await hashPassword(input.password);
     const id = await this.locked(async (em) => {
       const domain = await this.managed(em, a.domain);
@@ -155,8 +160,8 @@ export class MailService {
 
   async setMailboxPassword(actor: Actor, id: number, password: string): Promise<void> {
     const box = await this.manualMailbox(this.orm.em.fork(), id);
-    const problems = passwordProblems(password, [box.address.split('@')[0] ?? '']);
-    if (problems.length > 0) throw AppError.validation(problems.map((message) => ({ field: 'password', message })));
+    const problems = passwordFieldProblems('password', password, [box.address.split('@')[0] ?? '']);
+    if (problems.length > 0) throw AppError.validation(problems);
     const hash = await hashPassword(password);
     await this.locked(async (em) => {
       const locked = await this.manualMailbox(em, id);
@@ -305,11 +310,9 @@ export class MailService {
       const member = await em.findOne(Member, { id: memberId });
       if (!member || member.erasedAt) throw AppError.notFound('member');
       if (input.pseudonymousAddress && !member.memberNumber) {
-        throw field('pseudonymousAddress', 'needs a member number, which the board has not given yet');
+        throw AppError.validation([PSEUDONYM_NEEDS_NUMBER]);
       }
-      if (input.forwardToPrivate && !member.privateEmail) {
-        throw field('forwardToPrivate', 'there is no private address to forward to');
-      }
+      if (input.forwardToPrivate && !member.privateEmail) throw AppError.validation([NO_PRIVATE_ADDRESS]);
       const map = {
         namedAddress: 'wantsNamedAddress',
         pseudonymousAddress: 'wantsPseudonymousAddress',

@@ -39,7 +39,8 @@ export class CatalogService {
     const status = await em.findOne(MembershipStatus, { code });
     if (!status) {
       const known = (await this.statuses(em)).map((s) => s.code).join(', ');
-      throw AppError.validation([{ field: 'status', message: `unknown status "${code}" (known: ${known})` }]);
+      const message = `unknown status "${code}" (known: ${known})`;
+      throw AppError.validation([{ field: 'status', message, key: 'status.unknown', params: { code, known } }]);
     }
     return status;
   }

@@ -29,7 +29,9 @@ export class EmailChangeService {
       const member = await em.findOne(Member, { id: memberId });
       if (!member || member.erasedAt) throw AppError.notFound('member');
       if (member.privateEmail === email) {
-        throw AppError.validation([{ field: 'email', message: 'is already your private address' }]);
+        throw AppError.validation([
+          { field: 'email', message: 'is already your private address', key: 'member.sameEmail' },
+        ]);
       }
       if (await em.count(Member, { privateEmail: email, id: { $ne: member.id } }))
         throw duplicateError('privateEmail', email);

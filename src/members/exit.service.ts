@@ -69,7 +69,13 @@ export class ExitService implements OnApplicationBootstrap, OnApplicationShutdow
   async record(actor: Actor, memberId: number, on: string, reason?: string): Promise<UpcomingExit> {
     return this.orm.em.fork().transactional(async (em) => {
       const member = await this.live(em, memberId);
-      if (member.state === 'left') throw new AppError('INVALID_STATE', `${member.username} has left already`);
+      if (member.state === 'left') {
+        throw AppError.of('INVALID_STATE', {
+          message: `${member.username} has left already`,
+          key: 'member.exited',
+          params: { username: member.username },
+        });
+      }
       await this.groups.assertNotLastAdmin(em, member);
       em.create(Revision, {
         member,
@@ -89,12 +95,17 @@ export class ExitService implements OnApplicationBootstrap, OnApplicationShutdow
   async undo(actor: Actor, memberId: number): Promise<void> {
     await this.orm.em.fork().transactional(async (em) => {
       const member = await this.live(em, memberId);
-      if (!member.exitOn) throw new AppError('INVALID_STATE', `no exit is recorded for ${member.username}`);
+      const username = member.username;
+      if (!member.exitOn) {
+        const message = `no exit is recorded for ${username}`;
+        throw AppError.of('INVALID_STATE', { message, key: 'member.noExit', params: { username } });
+      }
       if (member.state === 'left' || member.exitOn <= today()) {
-        throw new AppError(
-          'INVALID_STATE',
-          `the exit of ${member.username} is due (${member.exitOn}); it cannot be undone`,
-        );
+        throw AppError.of('INVALID_STATE', {
+          message: `the exit of ${username} is due (${member.exitOn}); it cannot be undone`,
+          key: 'member.exitDue',
+          params: { username, on: member.exitOn },
+        });
       }
       em.create(Revision, {
         member,

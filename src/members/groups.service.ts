@@ -50,7 +50,7 @@ export class GroupsService {
   // Granting board or admin rights is for the board and the admin only; the admin group for the admin.
   private assertMayManage(actor: Actor, group: Group): void {
     if (group.grantsRole === 'admin' && actor.role !== 'admin') {
-      throw new AppError('FORBIDDEN', 'only an admin may change the admins group');
+      throw AppError.of('FORBIDDEN', { message: 'only an admin may change the admins group', key: 'group.adminsOnly' });
     }
   }
 
@@ -104,6 +104,8 @@ export class GroupsService {
         where g.grants_role = 'admin' and gm.member_id <> ? and m.state in ('registered', 'active')`,
       [member.id],
     );
-    if (Number(rows[0]?.n ?? 0) === 0) throw new AppError('INVALID_STATE', 'cannot remove the last admin');
+    if (Number(rows[0]?.n ?? 0) === 0) {
+      throw AppError.of('INVALID_STATE', { message: 'cannot remove the last admin', key: 'member.lastAdmin' });
+    }
   }
 }

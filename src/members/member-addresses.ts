@@ -1,5 +1,8 @@
 // Pure: a member's club addresses from their choices. The mail module makes mailboxes of them,
 // the list targets subscribe the preferred one.
+
+import type { FieldProblem } from '../core/app.errors.js';
+
 export interface AddressChoices {
   username: string;
   memberNumber?: string | null;
@@ -7,6 +10,18 @@ export interface AddressChoices {
   wantsNamedAddress: boolean;
   wantsPseudonymousAddress: boolean;
 }
+
+// The choices a member cannot make yet, refused alike by the registration and the address form.
+export const PSEUDONYM_NEEDS_NUMBER: FieldProblem = {
+  field: 'pseudonymousAddress',
+  message: 'needs a member number, which the board has not given yet',
+  key: 'mail.pseudonymNeedsNumber',
+};
+export const NO_PRIVATE_ADDRESS: FieldProblem = {
+  field: 'forwardToPrivate',
+  message: 'there is no private address to forward to',
+  key: 'mail.noPrivateAddress',
+};
 
 export interface MemberAddresses {
   named: string | null;

@@ -72,7 +72,7 @@ describe('planImport', () => {
       '2026-11-23',
     );
     expect(actions).toEqual([]);
-    expect(problems).toEqual([
+    expect(problems).toMatchObject([
       { line: 3, field: 'status', message: "unknown status 'vip' (known: member, supporter)" },
       { line: 4, field: 'email', message: 'e-mail karl@example.org belongs to another member (number 1919)' },
     ]);

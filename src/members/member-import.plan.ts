@@ -48,14 +48,19 @@ export function planImport(
       problems.push({
         line: r.line,
         message: `${name} has neither member number nor e-mail: give one, so that re-running the file finds the member`,
+        key: 'import.noKey',
+        params: { name },
       });
       continue;
     }
     if (r.status !== null && !statuses.has(r.status)) {
+      const params = { status: r.status, known: [...statuses].join(', ') };
       problems.push({
         line: r.line,
         field: 'status',
-        message: `unknown status '${r.status}' (known: ${[...statuses].join(', ')})`,
+        message: `unknown status '${params.status}' (known: ${params.known})`,
+        key: 'import.status',
+        params,
       });
       continue;
     }
@@ -66,6 +71,9 @@ export function planImport(
         line: r.line,
         field: 'email',
         message: `e-mail ${r.email} belongs to another member (${describe(emailMatch)})`,
+        ...(emailMatch.memberNumber
+          ? { key: 'import.emailOfNumber', params: { email: r.email ?? '', number: emailMatch.memberNumber } }
+          : { key: 'import.emailOfName', params: { email: r.email ?? '', name: describe(emailMatch) } }),
       });
       continue;
     }
@@ -80,6 +88,8 @@ export function planImport(
         line: r.line,
         field: 'email',
         message: `e-mail ${r.email} belongs to member number ${emailMatch.memberNumber}`,
+        key: 'import.emailNumber',
+        params: { email: r.email ?? '', number: emailMatch.memberNumber },
       });
       continue;
     }
@@ -95,6 +105,8 @@ export function planImport(
         line: r.line,
         field: 'username',
         message: `username ${r.username} belongs to member number ${usernameMatch.memberNumber}`,
+        key: 'import.usernameNumber',
+        params: { username: r.username ?? '', number: usernameMatch.memberNumber },
       });
       continue;
     }

@@ -67,16 +67,14 @@ export class MemberImportService {
       report.problems.push({
         line: 1,
         message: 'this is not a CSV text file; in the spreadsheet, save or export it as CSV',
+        key: 'import.notCsv',
       });
       return report;
     }
     const [header, ...rows] = parsed.rows;
     const headerError = parsed.errors.find((e) => header === undefined || e.line < header.line);
     if (!header || headerError) {
-      report.problems.push({
-        line: headerError?.line ?? 1,
-        message: headerError?.message ?? 'the file has no header row',
-      });
+      report.problems.push(headerError ?? { line: 1, message: 'the file has no header row', key: 'import.noHeader' });
       return report;
     }
     const mapping = mapHeader(header.cells);

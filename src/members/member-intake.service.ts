@@ -90,10 +90,13 @@ export class MemberIntakeService {
         {
           field: 'username',
           message: 'lower-case letters, digits, "." and "-", beginning and ending with a letter or digit',
+          key: 'username.chars',
         },
       ]);
     }
-    if (this.reserved.has(username)) throw AppError.validation([{ field: 'username', message: 'is reserved' }]);
+    if (this.reserved.has(username)) {
+      throw AppError.validation([{ field: 'username', message: 'is reserved', key: 'username.reserved' }]);
+    }
     await this.orm.em.fork().transactional(async (em) => {
       const member = await em.findOne(Member, { id });
       if (!member || member.erasedAt) throw AppError.notFound('member');
@@ -101,7 +104,7 @@ export class MemberIntakeService {
       const taken = await em.findOne(UsedUsername, { username });
       if (taken) {
         throw new AppError('CONFLICT', `username "${username}" is or was in use and is never given again`, {
-          fields: [{ field: 'username', message: 'is or was in use' }],
+          fields: [{ field: 'username', message: 'is or was in use', key: 'username.used' }],
         });
       }
       em.create(UsedUsername, { username, memberId: member.id });

@@ -51,7 +51,9 @@ export class MemberTransferController {
       throw AppError.validation([
         { field: '(body)', message: 'send the CSV file as the body with Content-Type: text/csv' },
       ]);
-    return this.importer.import(actor, body, query);
+    const report = await this.importer.import(actor, body, query);
+    // The API answers in English: the keys the import page translates by stay inside.
+    return { ...report, problems: report.problems.map(({ line, field, message }) => ({ line, field, message })) };
   }
 
   @Get('members/export')

@@ -1,4 +1,4 @@
-import { AppError } from '../core/app.errors.js';
+import { AppError, type FieldProblem } from '../core/app.errors.js';
 
 // Unique constraints of the member tables → the field a 409 names.
 const CONSTRAINT_FIELDS: Record<string, string> = {
@@ -10,9 +10,15 @@ const CONSTRAINT_FIELDS: Record<string, string> = {
 };
 
 export function duplicateError(field: string, value: unknown): AppError {
-  return new AppError('CONFLICT', `${field} "${String(value)}" is already used by another record`, {
-    fields: [{ field, message: 'already used by another record' }],
-  });
+  return AppError.of(
+    'CONFLICT',
+    {
+      message: `${field} "${String(value)}" is already used by another record`,
+      key: 'record.taken',
+      params: { field, value: String(value) },
+    },
+    [{ field, message: 'already used by another record', key: 'field.taken' }],
+  );
 }
 
 // Maps a unique violation raised by PostgreSQL (a race past the pre-check) to a 409.
@@ -21,4 +27,9 @@ export function fromUniqueViolation(err: unknown, values: Record<string, unknown
   const field = constraint ? CONSTRAINT_FIELDS[constraint] : undefined;
   if (!field) return undefined;
   return duplicateError(field, values[field]);
+}
+
+// A member id given in `field` that names nobody (or an erased member).
+export function noMember(field: string, id: number): FieldProblem {
+  return { field, message: `there is no member ${id}`, key: 'member.none', params: { id } };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schemaMessage } from '../core/zod-problems.js';
 import { paginationSchema } from '../core/pagination.js';
 import { MEMBER_STATES } from './entities/member.entity.js';
 
@@ -7,24 +8,24 @@ const name = (max: number) =>
   z
     .string()
     .trim()
-    .min(1, 'must not be empty')
-    .max(max, `at most ${max} characters`)
-    .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control characters');
+    .min(1, schemaMessage.empty)
+    .max(max, schemaMessage.maxChars(max))
+    .regex(/^[^\p{Cc}\p{Cf}]*$/u, schemaMessage.control);
 
 export const memberNumberSchema = z
   .string()
   .trim()
-  .regex(/^\S*$/, 'must not contain spaces')
-  .regex(/^[0-9A-Za-z][0-9A-Za-z-]{0,31}$/, 'letters, digits and "-", at most 32 characters');
+  .regex(/^\S*$/, schemaMessage.spaces)
+  .regex(/^[0-9A-Za-z][0-9A-Za-z-]{0,31}$/, schemaMessage.memberNumber);
 
 export const emailSchema = z
   .string()
   .trim()
-  .max(254, 'at most 254 characters')
-  .pipe(z.email('must be an e-mail address'))
+  .max(254, schemaMessage.maxChars(254))
+  .pipe(z.email(schemaMessage.email))
   .transform((s) => s.toLowerCase());
 
-const isoDate = z.iso.date('must be a date as YYYY-MM-DD');
+const isoDate = z.iso.date(schemaMessage.date);
 const language = z.enum(['de', 'en']);
 
 export const intakeSchema = z.strictObject({
@@ -83,7 +84,7 @@ export const groupSchema = z.strictObject({
   slug: z
     .string()
     .trim()
-    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and "-"'),
+    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, schemaMessage.code),
   name: name(100),
   description: z.string().trim().max(2000).nullish(),
 });
@@ -92,14 +93,14 @@ export const statusSchema = z.strictObject({
   code: z
     .string()
     .trim()
-    .regex(/^[a-z][a-z0-9-]{0,31}$/, 'lower-case letters, digits and "-"'),
+    .regex(/^[a-z][a-z0-9-]{0,31}$/, schemaMessage.code),
   label: name(100),
   isMembership: z.boolean().default(false),
   sortOrder: z.number().int().default(100),
 });
 
 export const profileFieldSchema = z.strictObject({
-  key: z.string().regex(/^[a-z][a-zA-Z0-9]{0,63}$/, 'camelCase letters and digits'),
+  key: z.string().regex(/^[a-z][a-zA-Z0-9]{0,63}$/, schemaMessage.profileKey),
   label: name(100),
   visibility: z.enum(['public', 'members', 'board']).default('board'),
   requiresApproval: z.boolean().default(false),

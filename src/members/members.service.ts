@@ -104,6 +104,7 @@ export class MembersService {
             {
               field: 'privateEmail',
               message: 'change it with POST /api/me/email: the new address gets a link to confirm',
+              key: 'member.emailByLink',
             },
           ]);
         }
@@ -112,7 +113,8 @@ export class MembersService {
         const fieldRules = await this.catalog.profileFields(em);
         for (const [key, value] of Object.entries(profile ?? {})) {
           if (!fieldRules.some((f) => f.key === key && !f.builtin)) {
-            throw AppError.validation([{ field: `profile.${key}`, message: 'no such profile field' }]);
+            const field = `profile.${key}`;
+            throw AppError.validation([{ field, message: 'no such profile field', key: 'member.noProfileField' }]);
           }
           patch[`profile.${key}`] = value;
           current[`profile.${key}`] = profileValues(member.profile)[key] ?? null;
@@ -120,7 +122,11 @@ export class MembersService {
         const split = splitChanges(diffFields(current, patch), bySelf, fieldRules);
         if (split.forbidden.length > 0) {
           throw new AppError('FORBIDDEN', `you may not change: ${split.forbidden.join(', ')}`, {
-            fields: split.forbidden.map((field) => ({ field, message: 'not editable by the member' })),
+            fields: split.forbidden.map((field) => ({
+              field,
+              message: 'not editable by the member',
+              key: 'member.notEditable' as const,
+            })),
           });
         }
         await this.applyChanges(em, member, split.immediate);
@@ -153,7 +159,10 @@ export class MembersService {
       return { member: await this.get(actor, id), pending };
     } catch (err) {
       if (err instanceof OptimisticLockError)
-        throw new AppError('STALE_VERSION', 'member was changed meanwhile; reload and retry');
+        throw AppError.of('STALE_VERSION', {
+          message: 'member was changed meanwhile; reload and retry',
+          key: 'member.stale',
+        });
       throw fromUniqueViolation(err, fields) ?? err;
     }
   }
@@ -223,7 +232,13 @@ export class MembersService {
     return this.orm.em.fork().transactional(async (em) => {
       const revision = await em.findOne(Revision, { id: revisionId }, { populate: ['member'] });
       if (!revision) throw AppError.notFound('revision');
-      if (revision.state !== 'pending') throw new AppError('INVALID_STATE', `revision is already ${revision.state}`);
+      if (revision.state !== 'pending') {
+        throw AppError.of('INVALID_STATE', {
+          message: `revision is already ${revision.state}`,
+          key: 'revision.decided',
+          params: { state: revision.state },
+        });
+      }
       if (approve) {
         // The request was made against the values of its day; if someone changed a field since,
         // approving would silently overwrite that change.
@@ -233,7 +248,11 @@ export class MembersService {
         const moved = diffFields(current, Object.fromEntries(revision.changes.map((c) => [c.field, c.old])));
         if (moved.length > 0) {
           const what = moved.map((c) => `${c.field} is now ${JSON.stringify(c.old)}`).join(', ');
-          throw new AppError('INVALID_STATE', `changed since the request (${what}); reject it and ask again`);
+          throw AppError.of('INVALID_STATE', {
+            message: `changed since the request (${what}); reject it and ask again`,
+            key: 'revision.moved',
+            params: { what },
+          });
         }
         await this.applyChanges(em, revision.member, revision.changes);
       }
@@ -260,7 +279,10 @@ export class MembersService {
         code,
         begin,
       );
-      if (change.kind === 'error') throw AppError.validation([{ field: 'begin', message: change.message }]);
+      if (change.kind === 'error') {
+        const params = { begin: change.current };
+        throw AppError.validation([{ field: 'begin', message: change.message, key: 'status.beginsBefore', params }]);
+      }
       if (change.kind === 'unchanged') return;
       const current = periods.find((p) => p.end === null || p.end === undefined);
       if (change.kind === 'replace' && change.replaceId !== undefined && current) em.remove(current);
@@ -286,7 +308,11 @@ export class MembersService {
       if (state === 'suspended' || state === 'left') await this.groups.assertNotLastAdmin(em, member);
       if (!canTransition(member.state, state)) {
         const allowed = allowedTransitions(member.state).join(', ') || 'none';
-        throw new AppError('INVALID_STATE', `cannot go from ${member.state} to ${state} (allowed: ${allowed})`);
+        throw AppError.of('INVALID_STATE', {
+          message: `cannot go from ${member.state} to ${state} (allowed: ${allowed})`,
+          key: 'member.transition',
+          params: { from: member.state, to: state, allowed },
+        });
       }
       em.create(Revision, {
         member,

@@ -10,14 +10,16 @@ export type PeriodChange =
   | { kind: 'unchanged' }
   | { kind: 'open'; open: PeriodLike }
   | { kind: 'replace'; closeId?: number; closeEnd?: string; replaceId?: number; open: PeriodLike }
-  | { kind: 'error'; message: string };
+  // `current` is the first day of the current period, which a new one cannot precede.
+  | { kind: 'error'; message: string; current: string };
 
 export function changeStatus(periods: readonly PeriodLike[], status: string, begin: string): PeriodChange {
   const current = periods.find((p) => p.end === null);
   if (!current) return { kind: 'open', open: { status, begin, end: null } };
   if (current.status === status) return { kind: 'unchanged' };
   if (begin < current.begin) {
-    return { kind: 'error', message: `the new status cannot begin before the current one (${current.begin})` };
+    const message = `the new status cannot begin before the current one (${current.begin})`;
+    return { kind: 'error', message, current: current.begin };
   }
   // Same day: a correction of the current period, not a new one.
   if (begin === current.begin) return { kind: 'replace', replaceId: current.id, open: { status, begin, end: null } };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { schemaMessage } from '../core/zod-problems.js';
 import { PASSWORD_MAX_LENGTH } from '../auth/password-policy.js';
 
 // The password's policy is checked by the service (it needs the member's name), not here.
@@ -12,4 +13,4 @@ export const registrationSchema = z.strictObject({
 export type RegistrationInput = z.infer<typeof registrationSchema>;
 
 // A link's key: 43 characters of base64url (256 bits). Anything else is not worth a lookup.
-export const linkKeySchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'not a valid link');
+export const linkKeySchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, schemaMessage.link);

@@ -1,6 +1,6 @@
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
-import { passwordProblems } from '../auth/password-policy.js';
+import { passwordFieldProblems } from '../auth/password-policy.js';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { selfActor, type Actor } from '../core/actor.js';
@@ -11,7 +11,7 @@ import { OutboxService } from '../notifications/outbox.service.js';
 import { Member } from './entities/member.entity.js';
 import { Revision } from './entities/revision.entity.js';
 import { invalidLink, LinkTokenService, linkUrl } from './link-token.service.js';
-import { memberAddresses } from './member-addresses.js';
+import { memberAddresses, NO_PRIVATE_ADDRESS, PSEUDONYM_NEEDS_NUMBER } from './member-addresses.js';
 import type { RegistrationInput } from './registration.schemas.js';
 
 const DAY_MS = 24 * 3600_000;
@@ -48,14 +48,19 @@ export class RegistrationService {
   // Inside the caller's transaction (the intake's): the mail commits with the member.
   async sendWelcome(em: EntityManager, actor: Actor, member: Member): Promise<{ expiresAt: Date }> {
     if (member.state !== 'invited') {
-      throw new AppError(
-        'INVALID_STATE',
-        `${member.username} is ${member.state}: a welcome mail is only for invited members`,
-      );
+      throw AppError.of('INVALID_STATE', {
+        message: `${member.username} is ${member.state}: a welcome mail is only for invited members`,
+        key: 'member.welcomeState',
+        params: { username: member.username, state: member.state },
+      });
     }
     if (!member.privateEmail) {
       throw AppError.validation([
-        { field: 'privateEmail', message: 'the member has no private address to send the welcome mail to' },
+        {
+          field: 'privateEmail',
+          message: 'the member has no private address to send the welcome mail to',
+          key: 'member.welcomeNoAddress',
+        },
       ]);
     }
     const { key, expiresAt } = await this.links.issue(
@@ -149,20 +154,12 @@ export class RegistrationService {
 
   private problems(member: Member, input: RegistrationInput): FieldProblem[] {
     const problems: FieldProblem[] = [];
-    if (input.pseudonymousAddress && !member.memberNumber) {
-      problems.push({
-        field: 'pseudonymousAddress',
-        message: 'needs a member number, which the board has not given yet',
-      });
-    }
+    if (input.pseudonymousAddress && !member.memberNumber) problems.push(PSEUDONYM_NEEDS_NUMBER);
     if (input.password) {
-      for (const message of passwordProblems(input.password, [member.username, member.firstName, member.lastName])) {
-        problems.push({ field: 'password', message });
-      }
+      const personal = [member.username, member.firstName, member.lastName];
+      problems.push(...passwordFieldProblems('password', input.password, personal));
     }
-    if (input.forwardToPrivate && !member.privateEmail) {
-      problems.push({ field: 'forwardToPrivate', message: 'there is no private address to forward to' });
-    }
+    if (input.forwardToPrivate && !member.privateEmail) problems.push(NO_PRIVATE_ADDRESS);
     return problems;
   }
 

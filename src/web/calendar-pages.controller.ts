@@ -10,12 +10,13 @@ import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { Actor } from '../core/actor.js';
 import { AppError } from '../core/app.errors.js';
+import { problemsOfIssues } from '../core/zod-problems.js';
 import { Access, CurrentActor, type RequestWithActor } from '../http/access.decorator.js';
 import { isMessageKey, translate } from './i18n.js';
 import { PageContextService } from './page-context.service.js';
 import type { PageContext } from './views.js';
 import { sendPage } from './views.js';
-import { errorsByField } from './field-errors.js';
+import { errorsByField, errorsOf, refusalText } from './field-errors.js';
 import { droppedOf } from './rooms/rooms-forms.js';
 
 type PageRequest = FastifyRequest & RequestWithActor;
@@ -78,8 +79,9 @@ export class CalendarPagesController {
     const input = eventInputOf(body ?? {});
     const parsed = createEventSchema.safeParse(input);
     if (!parsed.success) {
-      const errors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'title')] = issue.message;
+      // A problem with the whole form (or a list's item) is shown at the field it belongs to.
+      const problems = problemsOfIssues(parsed.error.issues, 'title');
+      const errors = errorsOf(problems, ctx.lang, (f) => f.split('.')[0] ?? f);
       return this.calendarPage(reply, 400, ctx, actor, { errors, values: input });
     }
     try {
@@ -87,7 +89,8 @@ export class CalendarPagesController {
       return reply.redirect(`/events/${event.slug}`, 303);
     } catch (err) {
       if (err instanceof AppError && (err.code === 'VALIDATION_FAILED' || err.code === 'CONFLICT')) {
-        const errors = err.code === 'CONFLICT' ? { resourceIds: err.message } : errorsByField(err);
+        const errors =
+          err.code === 'CONFLICT' ? { resourceIds: refusalText(err, ctx.lang) } : errorsByField(err, ctx.lang);
         return this.calendarPage(reply, err.code === 'CONFLICT' ? 409 : 400, ctx, actor, { errors, values: input });
       }
       throw err;

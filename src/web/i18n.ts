@@ -51,7 +51,12 @@ export function isMessageKey(key: string): key is MessageKey {
 
 // Pure: the message in the language, with {placeholders} filled (escaping is the template's job).
 export function translate(lang: Language, key: MessageKey, vars: Record<string, string> = {}): string {
-  return (lang === 'de' ? de : en)[key].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? `{${k}}`);
+  return fill((lang === 'de' ? de : en)[key], vars);
+}
+
+// Pure: a text's {placeholders} filled; an unknown one stays visible.
+export function fill(text: string, vars: Record<string, string | number> = {}): string {
+  return text.replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] === undefined ? `{${k}}` : String(vars[k])));
 }
 
 const LOCALES: Record<Language, string> = { de: 'de-DE', en: 'en-GB' };

@@ -10,7 +10,7 @@ import { RegistrationService, type RegistrationPreview } from '../members/regist
 import { translate, type MessageKey } from './i18n.js';
 import { PageContextService } from './page-context.service.js';
 import { sendPage, type PageContext } from './views.js';
-import { errorsByField } from './field-errors.js';
+import { errorsByField, refusalText } from './field-errors.js';
 
 type Form = Record<string, string | undefined>;
 
@@ -93,7 +93,7 @@ export class LinkPagesController {
       });
       return this.message(reply, 200, ctx, 'register.title', translate(ctx.lang, 'register.done'));
     } catch (err) {
-      if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return again(errorsByField(err));
+      if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return again(errorsByField(err, ctx.lang));
       return this.failure(reply, ctx, err, 'registration');
     }
   }
@@ -167,7 +167,7 @@ export class LinkPagesController {
       await this.reset.confirm(id, key, password);
       return this.message(reply, 200, ctx, 'reset.title', translate(ctx.lang, 'reset.done'));
     } catch (err) {
-      if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return again(errorsByField(err));
+      if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return again(errorsByField(err, ctx.lang));
       return this.failure(reply, ctx, err, 'password-reset');
     }
   }
@@ -204,7 +204,7 @@ export class LinkPagesController {
       return this.message(reply, 200, ctx, 'email.title', translate(ctx.lang, 'email.done', { address: privateEmail }));
     } catch (err) {
       if (err instanceof AppError && err.code === 'CONFLICT')
-        return this.message(reply, 409, ctx, 'email.title', err.message);
+        return this.message(reply, 409, ctx, 'email.title', refusalText(err, ctx.lang));
       return this.failure(reply, ctx, err, 'email-change');
     }
   }

@@ -263,11 +263,15 @@ describe('member page', () => {
     expect(view.lastName).toBe('Neuname');
   });
 
-  it('a change the state machine forbids is an error page, not a crash', async () => {
+  it('says at the state field, in the page’s language, a change the state machine forbids', async () => {
     const m = await makeMember(t, { state: 'active' });
     const res = await board.form(`/board/members/${m.id}/state`, { state: 'invited' });
     expect(res.status).toBe(409);
-    expect(res.text).toContain('cannot go from active to invited');
+    expect(res.text).toMatch(
+      /<small id="state-error">von „active“ geht es nicht zu „invited“ \(möglich: [^<]+\)<\/small>/,
+    );
+    const en = await board.form(`/board/members/${m.id}/state`, { state: 'invited' }).set('Accept-Language', 'en');
+    expect(en.text).toMatch(/<small id="state-error">cannot go from active to invited \(allowed: [^<]+\)<\/small>/);
   });
 
   it('refuses a form from another origin', async () => {

@@ -63,7 +63,7 @@ describe('calendar pages', () => {
       end: `${soon(5)}T18:00`,
     });
     expect(bad.status).toBe(400);
-    expect(bad.text).toContain('must be after the start');
+    expect(bad.text).toContain('muss nach dem Beginn liegen');
     expect(bad.text).toContain('value="Löten"');
     const clash = await rosa.form('/calendar/events', {
       title: 'Auch Party',
@@ -72,7 +72,9 @@ describe('calendar pages', () => {
       resourceIds: String(room),
     });
     expect(clash.status).toBe(409);
-    expect(clash.text).toContain('Cocktailparty');
+    expect(clash.text).toMatch(
+      /„Vortragsraum“ ist von \S+ \S+ bis \S+ \S+ \(Europe\/Berlin\) schon belegt: „Cocktailparty“/,
+    );
     const ok = await rosa.form('/calendar/events', {
       title: 'Lötabend',
       start: `${soon(5)}T19:00`,

@@ -87,7 +87,10 @@ describe('registration page', () => {
 
     const weak = await form(m.link, { namedAddress: 'on', password: 'Passwort123!', password2: 'Passwort123!' });
     expect(weak.status).toBe(400);
-    expect(weak.text).toMatch(/id="password-error">[^<]*common password/);
+    expect(weak.text).toMatch(/id="password-error">ist ein verbreitetes Passwort \(es steht in Listen geleakter/);
+    const fields = { namedAddress: 'on', password: 'Passwort123!', password2: 'Passwort123!' };
+    const weakEn = await form(m.link, fields).set('Accept-Language', 'en');
+    expect(weakEn.text).toMatch(/id="password-error">is a common password \(found in lists of leaked passwords\)/);
 
     const ok = await form(m.link, {
       namedAddress: 'on',

@@ -105,8 +105,8 @@ describe('/me profile', () => {
     expect(res.status).toBe(400);
     expect(res.text).toContain('Bitte prüfe die markierten Felder.');
     expect(res.text).toMatch(/id="firstName"[^>]*aria-invalid="true" aria-describedby="firstName-error"/);
-    expect(res.text).toContain('<small id="firstName-error">at most 100 characters</small>');
-    expect(res.text).toContain('<small id="lastName-error">must not be empty</small>');
+    expect(res.text).toContain('<small id="firstName-error">höchstens 100 Zeichen</small>');
+    expect(res.text).toContain('<small id="lastName-error">darf nicht leer sein</small>');
     expect(inputValue(res.text, 'firstName')).toBe(long);
     expect(inputValue(res.text, 'displayName')).toBe(ESCAPED);
     expect(res.text).not.toContain(SCRIPT);
@@ -190,11 +190,11 @@ describe('/me profile', () => {
     const m = await member({ privateEmail: 'alt@example.org' });
     const bad = await m.form('/me/email', { email: 'kein-mail' });
     expect(bad.status).toBe(400);
-    expect(bad.text).toContain('<small id="email-error">must be an e-mail address</small>');
+    expect(bad.text).toContain('<small id="email-error">muss eine E-Mail-Adresse sein</small>');
     expect(inputValue(bad.text, 'email')).toBe('kein-mail');
     const long = await m.form('/me/email', { email: `${'a'.repeat(250)}@example.org` });
     expect(long.status).toBe(400);
-    expect(long.text).toContain('at most 254 characters');
+    expect(long.text).toContain('höchstens 254 Zeichen');
     const empty = await m.form('/me/email', { email: '' });
     expect(empty.text).toContain('<small id="email-error">Bitte ausfüllen.</small>');
     const script = await m.form('/me/email', { email: SCRIPT });
@@ -274,7 +274,7 @@ describe('/me/password', () => {
       password2: 'kurz',
     });
     expect(both.text).toContain('id="currentPassword-error"');
-    expect(both.text).toMatch(/<small id="password-error">at least 12 characters/);
+    expect(both.text).toMatch(/<small id="password-error">mindestens 12 Zeichen/);
     const mismatch = await m.form('/me/password', {
       currentPassword: PASSWORD,
       password: 'ein neues langes Passwort',
@@ -283,19 +283,19 @@ describe('/me/password', () => {
     expect(mismatch.text).toContain('<small id="password2-error">Die beiden Passwörter stimmen nicht überein.</small>');
     const weak = await m.form('/me/password', { currentPassword: PASSWORD, password: 'kurz', password2: 'kurz' });
     expect(weak.status).toBe(400);
-    expect(weak.text).toMatch(/<small id="password-error">at least 12 characters/);
+    expect(weak.text).toMatch(/<small id="password-error">mindestens 12 Zeichen/);
     const common = await m.form('/me/password', {
       currentPassword: PASSWORD,
       password: 'Passwort123!',
       password2: 'Passwort123!',
     });
-    expect(common.text).toMatch(/<small id="password-error">[^<]*common password/);
+    expect(common.text).toMatch(/<small id="password-error">[^<]*ist ein verbreitetes Passwort/);
     const named = await m.form('/me/password', {
       currentPassword: PASSWORD,
       password: 'wilhelmine-ist-toll',
       password2: 'wilhelmine-ist-toll',
     });
-    expect(named.text).toContain('must not contain your name or username');
+    expect(named.text).toContain('darf weder deinen Namen noch deinen Benutzernamen enthalten');
     const huge = 'x'.repeat(1025);
     const long = await m.form('/me/password', { currentPassword: PASSWORD, password: huge, password2: huge });
     expect(long.text).toContain('<small id="password-error">Höchstens 1024 Zeichen.</small>');
@@ -367,7 +367,7 @@ describe('/me/addresses', () => {
     const res = await m.form('/me/addresses', { namedAddress: 'on', pseudonymousAddress: 'on' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('id="pseudonymousAddress-error"');
-    expect(res.text).toContain('needs a member number');
+    expect(res.text).toContain('braucht eine Mitgliedsnummer, die der Vorstand noch nicht vergeben hat');
   });
 });
 
@@ -474,13 +474,13 @@ describe('things', () => {
     expect(inputValue(missing.text, 'note')).toBe(ESCAPED);
     const past = await m.form(`/things/${thingId}/lend`, { dueOn: '2000-01-01' });
     expect(past.status).toBe(400);
-    expect(past.text).toContain('the return date is in the past');
+    expect(past.text).toContain('das Rückgabedatum liegt in der Vergangenheit');
     const longNote = await m.form(`/things/${thingId}/lend`, { dueOn: '2999-01-01', note: 'n'.repeat(1001) });
     expect(longNote.status).toBe(400);
     expect(longNote.text).toContain('id="note-error"');
     const forOther = await m.form(`/things/${thingId}/lend`, { dueOn: '2999-01-01', borrower: helper.member.username });
     expect(forOther.status).toBe(400);
-    expect(forOther.text).toContain('members borrow for themselves');
+    expect(forOther.text).toContain('Mitglieder leihen für sich selbst aus; an andere verleihen Helfer');
 
     const ok = await m.form(`/things/${thingId}/lend`, { dueOn: '2999-01-01' });
     expect(ok.status).toBe(303);
@@ -493,22 +493,22 @@ describe('things', () => {
     expect(inputValue(lent.text, 'newDueOn')).toBe('2999-01-01');
     const badDate = await m.form(`/things/${thingId}/extend`, { newDueOn: 'morgen' });
     expect(badDate.status).toBe(400);
-    expect(badDate.text).toContain('<small id="newDueOn-error">must be a date as YYYY-MM-DD</small>');
+    expect(badDate.text).toContain('<small id="newDueOn-error">muss ein Datum sein (JJJJ-MM-TT)</small>');
     expect(inputValue(badDate.text, 'newDueOn')).toBe('morgen');
     const pastDate = await m.form(`/things/${thingId}/extend`, { newDueOn: '2001-01-01' });
-    expect(pastDate.text).toContain('<small id="newDueOn-error">the return date is in the past</small>');
+    expect(pastDate.text).toContain('<small id="newDueOn-error">das Rückgabedatum liegt in der Vergangenheit</small>');
     const extended = await m.form(`/things/${thingId}/extend`, { newDueOn: '2999-06-30' });
     expect(extended.status).toBe(303);
     expect((await m.get('/api/me/loans')).body[0].dueOn).toBe('2999-06-30');
     const someoneElse = await member();
     const notTheirs = await someoneElse.form(`/things/${thingId}/extend`, { newDueOn: '2999-12-31' });
     expect(notTheirs.status).toBe(400);
-    expect(notTheirs.text).toContain('only its borrower or a helper can extend the loan');
+    expect(notTheirs.text).toContain('verlängern kann nur, wer es ausgeliehen hat, oder ein Helfer');
     const theirs = await someoneElse.page(`/things/${thingId}`);
     expect(theirs.text).not.toContain(`action="/things/${thingId}/return"`);
     const refused = await someoneElse.form(`/things/${thingId}/return`, {});
     expect(refused.status).toBe(400);
-    expect(refused.text).toContain('only its borrower or a helper can return it');
+    expect(refused.text).toContain('zurückgeben kann es nur, wer es ausgeliehen hat, oder ein Helfer');
     const back = await m.form(`/things/${thingId}/return`, {});
     expect(back.status).toBe(303);
     expect((await m.page('/me/things')).text).toContain('Du hast nichts ausgeliehen.');
@@ -542,7 +542,7 @@ describe('things', () => {
     expect((await m.get('/api/me/loans')).body).toHaveLength(1);
     const twice = await helper.form(`/things/${thingId}/lend`, { borrower: m.member.username, dueOn: '2999-01-01' });
     expect(twice.status).toBe(409);
-    expect(twice.text).toContain('already lent');
+    expect(twice.text).toContain('dieses Ding ist schon verliehen (an ');
     // Made overdue behind the API's back: the page marks it.
     await t.orm.em.fork().execute(`update loan set due_on = current_date - 3 where thing_id = ?`, [thingId]);
     const mine = await m.page('/me/things');

@@ -71,7 +71,7 @@ describe('rooms and events pages', () => {
     room = list.body.find((r: { name: string }) => r.name === 'Vortragsraum').id;
     const again = await helper.form('/board/rooms', { kind: 'room', locationId: String(placeId) });
     expect(again.status).toBe(409);
-    expect(again.text).toContain('bookable already');
+    expect(again.text).toContain('<small id="locationId-error">dieser Ort oder dieses Ding ist schon buchbar</small>');
     expect(again.text).toContain('id="locationId-error"');
 
     const unknown = await helper.form('/board/rooms', { kind: 'thing', thing: 'no-such-thing', name: SCRIPT });
@@ -109,7 +109,7 @@ describe('rooms and events pages', () => {
     });
     const refused = await helper.form(`/board/rooms/${id}/remove`, {});
     expect(refused.status).toBe(409);
-    expect(refused.text).toContain('still booked');
+    expect(refused.text).toMatch(/„[^“]+“ ist ab jetzt noch 1-mal gebucht; verschiebe diese Termine zuerst/);
     await rosa.delete('/api/events/kellerparty');
     const removed = await helper.form(`/board/rooms/${id}/remove`, {});
     expect(removed.status).toBe(303);

@@ -164,7 +164,7 @@ export function toThingRecords(
     const slug = cells.slug ? cells.slug.toLowerCase() : null;
     if (slug !== null) {
       const p = slugProblem(slug);
-      if (p) problem('slug', `short name '${show(slug)}': ${p}`);
+      if (p) problem('slug', `short name '${show(slug)}': ${p.message}`);
       const earlier = slugLines.get(slug);
       if (earlier !== undefined) problem('slug', `short name ${slug} already on line ${earlier}`);
       slugLines.set(slug, row.line);
@@ -203,7 +203,7 @@ export function toThingRecords(
     let ownerUntil: string | null = null;
     if (cells.ownerUntil) {
       const parsed = parseImportDate(cells.ownerUntil);
-      if ('error' in parsed) problem('ownerUntil', parsed.error);
+      if ('error' in parsed) problem('ownerUntil', parsed.error.message);
       else ownerUntil = parsed.iso;
     }
     const induction = (cells.needsInduction ?? '').toLowerCase();

@@ -1,6 +1,8 @@
 // Maps parsed CSV rows to member import records, collecting every problem per row
 // so the club can fix the whole file in one go.
 
+import type { Problem } from '../../core/app.errors.js';
+import type { ProblemKey } from '../../core/problem-keys.js';
 import type { CsvLineError, CsvRow } from './csv-parse.js';
 import { restoreDefusedCell } from './csv-write.js';
 
@@ -18,10 +20,10 @@ export interface MemberImportRecord {
   username?: string;
 }
 
-export interface MemberImportProblem {
+// A row's problem in English, with the key a page says it by in its language (see Problem).
+export interface MemberImportProblem extends Problem {
   line: number;
   field?: string;
-  message: string;
 }
 
 export type MemberColumn =
@@ -131,6 +133,11 @@ export function mapHeader(headerCells: string[]): HeaderMapping {
   return errors.length > 0 ? { error: errors.join('; ') } : { columns };
 }
 
+// A value given on an earlier line already.
+function twice(what: string, key: ProblemKey, value: string, earlier: number): Problem {
+  return { message: `${what} ${value} already on line ${earlier}`, key, params: { value, line: earlier } };
+}
+
 // Long values (a pasted 10,000-character blob) must not flood the error report.
 function show(value: string): string {
   return value.length > 40 ? `${value.slice(0, 40)}…` : value;
@@ -146,14 +153,19 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /** 'DD.MM.YYYY', 'D.M.YYYY' or 'YYYY-MM-DD' → ISO date, or an error for a malformed or non-existent date. */
-export function parseImportDate(value: string): { iso: string } | { error: string } {
+export function parseImportDate(value: string): { iso: string } | { error: Problem } {
   const german = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(value);
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const parts = german ? [german[3], german[2], german[1]] : iso ? [iso[1], iso[2], iso[3]] : null;
-  if (parts === null) return { error: `date '${show(value)}' is not DD.MM.YYYY or YYYY-MM-DD` };
+  const params = { value: show(value) };
+  if (parts === null) {
+    return {
+      error: { message: `date '${params.value}' is not DD.MM.YYYY or YYYY-MM-DD`, key: 'import.dateForm', params },
+    };
+  }
   const [year, month, day] = parts.map(Number) as [number, number, number];
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-    return { error: `date '${show(value)}' does not exist` };
+    return { error: { message: `date '${params.value}' does not exist`, key: 'import.dateMissing', params } };
   }
   const pad = (n: number, width: number): string => String(n).padStart(width, '0');
   return { iso: `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}` };
@@ -179,14 +191,30 @@ function looksLikeEmail(value: string): boolean {
 
 type Cells = Partial<Record<MemberColumn, string>>;
 
-function validateName(value: string, field: MemberColumn, problem: (field: MemberColumn, m: string) => void): void {
+const NAME_KEYS: Record<'firstName' | 'lastName', Record<'missing' | 'long' | 'control', ProblemKey>> = {
+  firstName: { missing: 'import.firstNameMissing', long: 'import.firstNameLong', control: 'import.firstNameControl' },
+  lastName: { missing: 'import.lastNameMissing', long: 'import.lastNameLong', control: 'import.lastNameControl' },
+};
+
+function validateName(
+  value: string,
+  field: 'firstName' | 'lastName',
+  problem: (field: MemberColumn, p: Problem) => void,
+): void {
   const label = COLUMN_LABELS[field];
-  if (value === '') problem(field, `${label} is missing`);
+  const keys = NAME_KEYS[field];
+  if (value === '') problem(field, { message: `${label} is missing`, key: keys.missing });
   else if (value.length > NAME_MAX_LENGTH) {
-    problem(field, `${label} is too long (${value.length} characters, at most ${NAME_MAX_LENGTH})`);
+    problem(field, {
+      message: `${label} is too long (${value.length} characters, at most ${NAME_MAX_LENGTH})`,
+      key: keys.long,
+      params: { length: value.length, max: NAME_MAX_LENGTH },
+    });
   }
   // Line breaks or control characters in a name break mail headers and directory entries.
-  if (/\p{Cc}/u.test(value)) problem(field, `${label} contains a line break or control character`);
+  if (/\p{Cc}/u.test(value)) {
+    problem(field, { message: `${label} contains a line break or control character`, key: keys.control });
+  }
 }
 
 /**
@@ -209,13 +237,15 @@ export function toImportRecords(
     if (row.cells.every((cell) => cell.trim() === '')) continue;
 
     const rowProblems: MemberImportProblem[] = [];
-    const problem = (field: MemberColumn | undefined, message: string): void => {
-      rowProblems.push(field === undefined ? { line: row.line, message } : { line: row.line, field, message });
+    const problem = (field: MemberColumn | undefined, p: Problem): void => {
+      rowProblems.push(field === undefined ? { line: row.line, ...p } : { line: row.line, field, ...p });
     };
 
     // With a wrong cell count the values are shifted; judging them would only add noise.
     if (row.cells.length !== columns.length) {
-      problem(undefined, `expected ${columns.length} fields, found ${row.cells.length}`);
+      const params = { expected: columns.length, found: row.cells.length };
+      const message = `expected ${params.expected} fields, found ${params.found}`;
+      problem(undefined, { message, key: 'import.fieldCount', params });
       problems.push(...rowProblems);
       continue;
     }
@@ -226,7 +256,10 @@ export function toImportRecords(
       if (column === 'ignore') return;
       // A formula-looking cell comes back from our own export as "'=…": read it as it was.
       if (column) cells[column] = restoreDefusedCell(cell.trim());
-      else if (cell.trim() !== '') problem(undefined, `field ${index + 1} has a value but no column header`);
+      else if (cell.trim() !== '') {
+        const message = `field ${index + 1} has a value but no column header`;
+        problem(undefined, { message, key: 'import.noColumn', params: { n: index + 1 } });
+      }
     });
 
     const firstName = cells.firstName ?? '';
@@ -236,25 +269,32 @@ export function toImportRecords(
 
     const memberNumber = cells.memberNumber || null;
     if (memberNumber !== null) {
-      if (/\s/.test(memberNumber)) problem('memberNumber', `member number '${show(memberNumber)}' contains spaces`);
-      else if (!MEMBER_NUMBER_PATTERN.test(memberNumber)) {
-        problem(
-          'memberNumber',
-          `member number '${show(memberNumber)}' is invalid (up to 32 letters, digits and '-', starting with a letter or digit)`,
-        );
+      const params = { value: show(memberNumber) };
+      if (/\s/.test(memberNumber)) {
+        const message = `member number '${params.value}' contains spaces`;
+        problem('memberNumber', { message, key: 'import.numberSpaces', params });
+      } else if (!MEMBER_NUMBER_PATTERN.test(memberNumber)) {
+        problem('memberNumber', {
+          message: `member number '${params.value}' is invalid (up to 32 letters, digits and '-', starting with a letter or digit)`,
+          key: 'import.numberInvalid',
+          params,
+        });
       } else {
         const earlier = numberLines.get(memberNumber);
-        if (earlier !== undefined) problem('memberNumber', `member number ${memberNumber} already on line ${earlier}`);
+        if (earlier !== undefined)
+          problem('memberNumber', twice('member number', 'import.numberTwice', memberNumber, earlier));
         else numberLines.set(memberNumber, row.line);
       }
     }
 
     const email = cells.email?.toLowerCase() || null;
     if (email !== null) {
-      if (!looksLikeEmail(email)) problem('email', `email '${show(email)}' is not a valid address`);
-      else {
+      if (!looksLikeEmail(email)) {
+        const params = { value: show(email) };
+        problem('email', { message: `email '${params.value}' is not a valid address`, key: 'import.email', params });
+      } else {
         const earlier = emailLines.get(email);
-        if (earlier !== undefined) problem('email', `email ${email} already on line ${earlier}`);
+        if (earlier !== undefined) problem('email', twice('email', 'import.emailTwice', email, earlier));
         else emailLines.set(email, row.line);
       }
     }
@@ -262,7 +302,7 @@ export function toImportRecords(
     const username = cells.username?.toLowerCase() || undefined;
     if (username !== undefined) {
       const earlier = usernameLines.get(username);
-      if (earlier !== undefined) problem('username', `username ${username} already on line ${earlier}`);
+      if (earlier !== undefined) problem('username', twice('username', 'import.usernameTwice', username, earlier));
       else usernameLines.set(username, row.line);
     }
 
@@ -278,7 +318,11 @@ export function toImportRecords(
     let language: 'de' | 'en' | null = null;
     if (cells.language) {
       language = LANGUAGES[cells.language.toLowerCase()] ?? null;
-      if (language === null) problem('language', `language '${show(cells.language)}' is not supported (de or en)`);
+      if (language === null) {
+        const params = { value: show(cells.language) };
+        const message = `language '${params.value}' is not supported (de or en)`;
+        problem('language', { message, key: 'import.language', params });
+      }
     }
 
     if (rowProblems.length > 0) problems.push(...rowProblems);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boardNav, field, localizeProblem, optional } from './board-forms.js';
+import { boardNav, field, optional } from './board-forms.js';
 import { listHref, statusDone } from './board-members.controller.js';
 import { ownerFieldErrors, ownerRef, thingInput } from './board-inventory.controller.js';
 
@@ -70,17 +70,6 @@ describe('thingInput', () => {
   });
 });
 
-describe('localizeProblem', () => {
-  it('says the common problems in German, and leaves the others as they are', () => {
-    expect(localizeProblem('de', 'at most 100 characters')).toBe('höchstens 100 Zeichen');
-    expect(localizeProblem('de', 'must not be empty; must be an e-mail address')).toBe(
-      'darf nicht leer sein; muss eine E-Mail-Adresse sein',
-    );
-    expect(localizeProblem('de', 'a rare problem')).toBe('a rare problem');
-    expect(localizeProblem('en', 'at most 100 characters')).toBe('at most 100 characters');
-  });
-});
-
 describe('statusDone', () => {
   it('says "changed" only when the status or its first day moved', () => {
     const before = { status: 'member', statusSince: '2024-01-01' };
@@ -114,18 +103,5 @@ describe('ownerFieldErrors', () => {
       name: 'must not be empty',
       ownerName: 'x',
     });
-  });
-});
-
-describe('localizeProblem for status and ownership', () => {
-  it('says the service’s status and owner refusals in German, the typed code kept', () => {
-    expect(localizeProblem('de', 'unknown status "<b>" (known: member, former)')).toBe('unbekannter Status „<b>“');
-    expect(localizeProblem('de', 'the new status cannot begin before the current one (2024-01-01)')).toBe(
-      'darf nicht vor dem Beginn des laufenden Status liegen (2024-01-01)',
-    );
-    expect(localizeProblem('de', 'Too small: expected string to have >=1 characters')).toBe('darf nicht leer sein');
-    expect(localizeProblem('en', 'Too big: expected string to have <=32 characters')).toBe('at most 32 characters');
-    expect(localizeProblem('de', 'say which member owns it')).toBe('welches Mitglied? (Benutzername)');
-    expect(localizeProblem('de', 'there is no member 7')).toBe('das Mitglied 7 gibt es nicht');
   });
 });

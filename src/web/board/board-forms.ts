@@ -6,7 +6,7 @@ import { ZodPipe } from '../../http/zod.pipe.js';
 import { isMessageKey, translate, type MessageKey } from '../i18n.js';
 import type { Language } from '../../notifications/templates/templates.js';
 import { sendPage, type PageContext } from '../views.js';
-import { errorsByField } from '../field-errors.js';
+import { errorsByField, type FieldErrors } from '../field-errors.js';
 
 // A posted form as Fastify parses it: a repeated name arrives as an array.
 export type Form = Record<string, string | string[] | undefined>;
@@ -23,22 +23,24 @@ export function optional(form: Form, name: string): string | null {
   return v === '' ? null : v;
 }
 
-export type FieldErrors = Record<string, string>;
+export type { FieldErrors };
 
-// Pure: the service's (or the schema's) validation problems, one message per field.
-export function fieldErrors(err: AppError): FieldErrors {
-  return errorsByField(err, (field) => field.split('.')[0] ?? field);
+// Pure: the service's (or the schema's) validation problems in the page's language, one message per field.
+export function fieldErrors(err: AppError, lang: Language): FieldErrors {
+  return errorsByField(err, lang, (field) => field.split('.')[0] ?? field);
 }
 
 // Checks input against the API's own schema, so a page accepts exactly what the API accepts.
 export function validate<S extends z.ZodType>(
   schema: S,
   input: unknown,
+  lang: Language,
 ): { ok: true; data: z.infer<S> } | { ok: false; errors: FieldErrors } {
   try {
     return { ok: true, data: new ZodPipe(schema).transform(input) };
   } catch (err) {
-    if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return { ok: false, errors: fieldErrors(err) };
+    if (err instanceof AppError && err.code === 'VALIDATION_FAILED')
+      return { ok: false, errors: fieldErrors(err, lang) };
     throw err;
   }
 }
@@ -46,52 +48,17 @@ export function validate<S extends z.ZodType>(
 // Runs a service call; a validation or duplicate error becomes field errors for the form.
 export async function attempt<T>(
   fn: () => Promise<T>,
+  lang: Language,
 ): Promise<{ ok: true; value: T } | { ok: false; errors: FieldErrors }> {
   try {
     return { ok: true, value: await fn() };
   } catch (err) {
-    if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return { ok: false, errors: fieldErrors(err) };
+    if (err instanceof AppError && err.code === 'VALIDATION_FAILED')
+      return { ok: false, errors: fieldErrors(err, lang) };
     if (err instanceof AppError && err.code === 'CONFLICT' && err.details?.fields)
-      return { ok: false, errors: fieldErrors(err) };
+      return { ok: false, errors: fieldErrors(err, lang) };
     throw err;
   }
-}
-
-// The services' validation messages are English; the common ones are shown in the page's language.
-const PROBLEMS: readonly [RegExp, MessageKey][] = [
-  [/^must not be empty$/, 'board.problem.empty'],
-  [/^at most (\d+) characters$/, 'board.problem.max'],
-  [/^must not contain control characters$/, 'board.problem.control'],
-  [/^must be an e-mail address$/, 'board.problem.email'],
-  [/^must be a date as YYYY-MM-DD$/, 'board.problem.date'],
-  [/^already used by another record$/, 'board.problem.taken'],
-  [/^must not contain spaces$/, 'board.problem.spaces'],
-  // zod's own words where a schema gives none (the status form's select).
-  [/^Too small: expected string to have >=1 characters$/, 'board.problem.empty'],
-  [/^Too big: expected string to have <=(\d+) characters$/, 'board.problem.max'],
-  [/^unknown status "(.*)" \(known: .*\)$/, 'board.problem.status'],
-  [/^the new status cannot begin before the current one \((.*)\)$/, 'board.problem.status-before'],
-  [/^say which member owns it$/, 'board.problem.owner-member'],
-  [/^there is no member (\d+)$/, 'board.problem.owner-nobody'],
-  [/^say who lent it: a member or a name$/, 'board.problem.owner-lender'],
-  [/^club property has no other owner$/, 'board.problem.owner-club'],
-  [/^give either the owning member or a name, not both$/, 'board.problem.owner-both'],
-  [/^say until when it is lent$/, 'board.problem.owner-until'],
-  [/^only for things lent to the club$/, 'board.problem.owner-until-only'],
-];
-
-// Pure: a validation message in the language (unknown ones stay as they are).
-export function localizeProblem(lang: Language, message: string): string {
-  return message
-    .split('; ')
-    .map((part) => {
-      for (const [pattern, key] of PROBLEMS) {
-        const m = pattern.exec(part);
-        if (m) return translate(lang, key, { n: m[1] ?? '' });
-      }
-      return part;
-    })
-    .join('; ');
 }
 
 interface SubNavItem {
@@ -137,18 +104,12 @@ export function sendBoardPage(
   // What the last change did (?done=… after a redirect); only notes the catalog knows are shown.
   const key = typeof data.done === 'string' ? `board.done.${data.done}` : '';
   const note = isMessageKey(key) ? translate(ctx.lang, key) : null;
-  const errors =
-    data.errors && typeof data.errors === 'object'
-      ? Object.fromEntries(
-          Object.entries(data.errors as FieldErrors).map(([k, v]) => [k, localizeProblem(ctx.lang, v)]),
-        )
-      : undefined;
   return sendPage(
     reply,
     status,
     `board/${view}`,
     ctx,
-    { ...data, errors, note, subnav: boardNav(role, ctx.path), isBoard: hasRole({ role }, 'board') },
+    { ...data, note, subnav: boardNav(role, ctx.path), isBoard: hasRole({ role }, 'board') },
     title,
     titleVars,
   );

@@ -8,6 +8,7 @@ import { decodeCsvBytes } from '../../members/csv/csv-decode.js';
 import { MemberImportService, type ImportReport } from '../../members/member-import.service.js';
 import { translate } from '../i18n.js';
 import { PageContextService } from '../page-context.service.js';
+import { problemText } from '../problems.js';
 import type { PageContext } from '../views.js';
 import { field, sendBoardPage, type Form } from './board-forms.js';
 
@@ -102,7 +103,10 @@ export class BoardImportController {
     const text = report.problems.length === 0 && !report.committed ? decodeCsvBytes(upload.bytes).text : null;
     const status = report.problems.length > 0 ? 422 : 200;
     const pasted = report.problems.length > 0 ? upload.pasted : null;
-    return this.render(reply, status, ctx, { report, text, pasted, listed: report.actions.slice(0, LISTED_ACTIONS) });
+    // Each row's problem in the page's language.
+    const reasons = report.problems.map((p) => problemText(ctx.lang, p));
+    const listed = report.actions.slice(0, LISTED_ACTIONS);
+    return this.render(reply, status, ctx, { report, reasons, text, pasted, listed });
   }
 
   private render(
@@ -112,6 +116,7 @@ export class BoardImportController {
     data: {
       errors?: Record<string, string>;
       report?: ImportReport;
+      reasons?: string[];
       text?: string | null;
       pasted?: string | null;
       listed?: unknown[];

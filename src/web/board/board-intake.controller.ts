@@ -54,11 +54,15 @@ export class BoardIntakeController {
       privateEmail: optional(body, 'privateEmail'),
       language: optional(body, 'language'),
     };
-    const again = async (errors: Record<string, string>) =>
-      sendBoardPage(reply, 400, 'intake', await this.pages.of(req, reply), { values, errors }, 'board.intake.title');
-    const checked = validate(intakeSchema, input);
+    const ctx = await this.pages.of(req, reply);
+    const again = (errors: Record<string, string>) =>
+      sendBoardPage(reply, 400, 'intake', ctx, { values, errors }, 'board.intake.title');
+    const checked = validate(intakeSchema, input, ctx.lang);
     if (!checked.ok) return again(checked.errors);
-    const done = await attempt(() => this.intake.intake(actor, checked.data, { welcome: values.sendWelcome }));
+    const done = await attempt(
+      () => this.intake.intake(actor, checked.data, { welcome: values.sendWelcome }),
+      ctx.lang,
+    );
     if (!done.ok) return again(done.errors);
     return seeOther(
       reply,
@@ -91,18 +95,19 @@ export class BoardIntakeController {
   ) {
     const values = { slug: field(body, 'slug'), name: field(body, 'name'), description: field(body, 'description') };
     const input = { slug: values.slug, name: values.name, description: optional(body, 'description') };
+    const ctx = await this.pages.of(req, reply);
     const again = async (errors: Record<string, string>) =>
       sendBoardPage(
         reply,
         400,
         'groups',
-        await this.pages.of(req, reply),
+        ctx,
         { groups: await this.groups.list(), values, errors },
         'board.groups.title',
       );
-    const checked = validate(groupSchema, input);
+    const checked = validate(groupSchema, input, ctx.lang);
     if (!checked.ok) return again(checked.errors);
-    const done = await attempt(() => this.groups.create(actor, checked.data));
+    const done = await attempt(() => this.groups.create(actor, checked.data), ctx.lang);
     if (!done.ok) return again(done.errors);
     return seeOther(reply, `/board/groups/${encodeURIComponent(done.value.slug)}`, 'group-created');
   }

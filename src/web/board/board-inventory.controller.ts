@@ -125,7 +125,7 @@ export class BoardInventoryController {
   async thingList(@Query() query: Form, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const ctx = await this.pages.of(req, reply);
     const raw = { q: field(query, 'q') || undefined, page: field(query, 'page') || undefined, pageSize: PAGE_SIZE };
-    const checked = validate(thingListSchema, raw);
+    const checked = validate(thingListSchema, raw, ctx.lang);
     if (!checked.ok) {
       return sendBoardPage(reply, 400, 'things', ctx, { values: raw, errors: checked.errors }, 'board.things.title');
     }
@@ -168,9 +168,11 @@ export class BoardInventoryController {
     const ctx = await this.pages.of(req, reply);
     const { values, input } = thingInput(body);
     const owner = await this.ownerId(ctx, String(values.ownerMember), null);
-    const checked = validate(createThingSchema, { ...input, ownerMemberId: owner.ok ? owner.id : null });
+    const checked = validate(createThingSchema, { ...input, ownerMemberId: owner.ok ? owner.id : null }, ctx.lang);
     const done =
-      checked.ok && owner.ok ? await attempt(() => this.things.create(actor, checked.data)) : failed(checked, owner);
+      checked.ok && owner.ok
+        ? await attempt(() => this.things.create(actor, checked.data), ctx.lang)
+        : failed(checked, owner);
     if (!done.ok) return this.thingForm(reply, 400, ctx, null, values, ownerFieldErrors(done.errors));
     return seeOther(reply, `/board/things/${done.value.id}`, 'created');
   }
@@ -204,16 +206,20 @@ export class BoardInventoryController {
     const { values, input } = thingInput(body);
     const owner = await this.ownerId(ctx, String(values.ownerMember), await this.shownOwner(actor, thing));
     const version = Number(field(body, 'version'));
-    const checked = validate(updateThingSchema, {
-      ...input,
-      ownerMemberId: owner.ok ? owner.id : null,
-      slug: input.slug ?? thing.slug,
-      archived: values.archived,
-      ...(Number.isInteger(version) && version > 0 ? { version } : {}),
-    });
+    const checked = validate(
+      updateThingSchema,
+      {
+        ...input,
+        ownerMemberId: owner.ok ? owner.id : null,
+        slug: input.slug ?? thing.slug,
+        archived: values.archived,
+        ...(Number.isInteger(version) && version > 0 ? { version } : {}),
+      },
+      ctx.lang,
+    );
     const done =
       checked.ok && owner.ok
-        ? await attempt(() => this.things.update(actor, String(id), checked.data))
+        ? await attempt(() => this.things.update(actor, String(id), checked.data), ctx.lang)
         : failed(checked, owner);
     if (!done.ok) return this.thingForm(reply, 400, ctx, thing, values, ownerFieldErrors(done.errors));
     return seeOther(reply, `/board/things/${id}`, 'saved');
@@ -245,10 +251,10 @@ export class BoardInventoryController {
       parentId: parent === null ? null : Number(parent),
       description: optional(body, 'description'),
     };
-    const checked = validate(locationSchema, input);
-    const done = checked.ok ? await attempt(() => this.locations.create(actor, checked.data)) : checked;
-    if (!done.ok)
-      return this.locationsPage(reply, 400, await this.pages.of(req, reply), { values, errors: done.errors });
+    const ctx = await this.pages.of(req, reply);
+    const checked = validate(locationSchema, input, ctx.lang);
+    const done = checked.ok ? await attempt(() => this.locations.create(actor, checked.data), ctx.lang) : checked;
+    if (!done.ok) return this.locationsPage(reply, 400, ctx, { values, errors: done.errors });
     return seeOther(reply, '/board/locations', 'created');
   }
 
@@ -286,9 +292,10 @@ export class BoardInventoryController {
       parentId: parent === null ? null : Number(parent),
       description: optional(body, 'description'),
     };
-    const checked = validate(locationUpdateSchema, input);
-    const done = checked.ok ? await attempt(() => this.locations.update(actor, id, checked.data)) : checked;
-    if (!done.ok) return this.locationForm(reply, 400, await this.pages.of(req, reply), location, values, done.errors);
+    const ctx = await this.pages.of(req, reply);
+    const checked = validate(locationUpdateSchema, input, ctx.lang);
+    const done = checked.ok ? await attempt(() => this.locations.update(actor, id, checked.data), ctx.lang) : checked;
+    if (!done.ok) return this.locationForm(reply, 400, ctx, location, values, done.errors);
     return seeOther(reply, '/board/locations', 'saved');
   }
 
@@ -317,8 +324,8 @@ export class BoardInventoryController {
         return { ok: true, id: null };
       case 'keep':
         return { ok: true, id: ref.id };
-      case 'too-long':
-        return { ok: false, errors: { ownerMember: translate(ctx.lang, 'board.problem.max', { n: '64' }) } };
+      case 'too-long': // no user name is that long: the same answer as for an unknown one
+        return { ok: false, errors: { ownerMember: translate(ctx.lang, 'board.thing.ownerMember.nobody') } };
       case 'username': {
         const id = await this.members.activeIdByUsername(ref.username);
         if (id !== null) return { ok: true, id };

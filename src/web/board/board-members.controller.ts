@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isoDate, utcToLocal } from '../../calendar/time-zone.js';
 import { hasRole, type Actor } from '../../core/actor.js';
+import { AppError } from '../../core/app.errors.js';
 import { Access, CurrentActor } from '../../http/access.decorator.js';
 import { IdPipe } from '../../http/id.pipe.js';
 import { MEMBER_STATES } from '../../members/entities/member.entity.js';
@@ -21,6 +22,7 @@ import {
 import { MembersService } from '../../members/members.service.js';
 import { RegistrationService } from '../../members/registration.service.js';
 import type { MemberView } from '../../members/member-view.js';
+import { refusalText } from '../field-errors.js';
 import { PageContextService } from '../page-context.service.js';
 import type { PageContext } from '../views.js';
 import {
@@ -87,7 +89,7 @@ export class BoardMembersController {
       page: field(query, 'page') || undefined,
       pageSize: PAGE_SIZE,
     };
-    const checked = validate(listQuerySchema, raw);
+    const checked = validate(listQuerySchema, raw, ctx.lang);
     const groups = await this.groups.list();
     const common = { values: raw, groups, states: MEMBER_STATES };
     if (!checked.ok) {
@@ -133,13 +135,20 @@ export class BoardMembersController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    const ctx = await this.pages.of(req, reply);
     const input = { state: field(body, 'state'), reason: optional(body, 'reason') ?? undefined };
-    const checked = validate(stateChangeSchema, input);
+    const checked = validate(stateChangeSchema, input, ctx.lang);
     if (!checked.ok) {
-      const ctx = await this.pages.of(req, reply);
       return this.renderDetail(reply, 400, ctx, actor, id, { errors: checked.errors, values: input });
     }
-    await this.members.changeState(actor, id, checked.data.state, checked.data.reason);
+    try {
+      await this.members.changeState(actor, id, checked.data.state, checked.data.reason);
+    } catch (err) {
+      // A step the member's state does not allow (or the last admin): said at the state field.
+      if (!(err instanceof AppError && err.code === 'INVALID_STATE')) throw err;
+      const errors = { state: refusalText(err, ctx.lang) };
+      return this.renderDetail(reply, 409, ctx, actor, id, { errors, values: input });
+    }
     return seeOther(reply, `/board/members/${id}`, `state-${checked.data.state}`);
   }
 
@@ -157,10 +166,10 @@ export class BoardMembersController {
     const ctx = await this.pages.of(req, reply);
     // An empty day is today where the club is, as the form proposes.
     const input = { status: values.status, begin: values.begin || isoDate(utcToLocal(ctx.timeZone, Date.now())) };
-    const checked = validate(statusChangeSchema, input);
+    const checked = validate(statusChangeSchema, input, ctx.lang);
     const before = await this.members.get(actor, id);
     const done = checked.ok
-      ? await attempt(() => this.members.changeStatus(actor, id, checked.data.status, checked.data.begin))
+      ? await attempt(() => this.members.changeStatus(actor, id, checked.data.status, checked.data.begin), ctx.lang)
       : checked;
     if (!done.ok) return this.renderDetail(reply, 400, ctx, actor, id, { errors: done.errors, values });
     return seeOther(reply, `/board/members/${id}`, statusDone(before, done.value));
@@ -175,10 +184,10 @@ export class BoardMembersController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    const ctx = await this.pages.of(req, reply);
     const input = { on: field(body, 'on').trim(), reason: optional(body, 'exitReason') ?? undefined };
-    const checked = validate(exitSchema, input);
+    const checked = validate(exitSchema, input, ctx.lang);
     if (!checked.ok) {
-      const ctx = await this.pages.of(req, reply);
       const errors: FieldErrors = { on: checked.errors.on ?? '', exitReason: checked.errors.reason ?? '' };
       for (const k of Object.keys(errors)) if (!errors[k]) delete errors[k];
       return this.renderDetail(reply, 400, ctx, actor, id, {
@@ -186,7 +195,15 @@ export class BoardMembersController {
         values: { on: input.on, exitReason: input.reason },
       });
     }
-    await this.exits.record(actor, id, checked.data.on, checked.data.reason);
+    try {
+      await this.exits.record(actor, id, checked.data.on, checked.data.reason);
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'INVALID_STATE')) throw err;
+      return this.renderDetail(reply, 409, ctx, actor, id, {
+        errors: { on: refusalText(err, ctx.lang) },
+        values: { on: input.on, exitReason: input.reason },
+      });
+    }
     return seeOther(reply, `/board/members/${id}`, 'exit');
   }
 
@@ -230,11 +247,11 @@ export class BoardMembersController {
     @Res() reply: FastifyReply,
   ) {
     const approve = decision === 'approve';
+    const ctx = await this.pages.of(req, reply);
     const input = { note: optional(body, 'note') ?? undefined };
-    const checked = validate(decisionSchema, input);
+    const checked = validate(decisionSchema, input, ctx.lang);
     const memberId = Number(field(body, 'member'));
     if (!checked.ok && Number.isInteger(memberId) && memberId > 0) {
-      const ctx = await this.pages.of(req, reply);
       return this.renderDetail(reply, 400, ctx, actor, memberId, {
         errors: { [`note-${rid}`]: checked.errors.note ?? '' },
         values: { [`note-${rid}`]: input.note },

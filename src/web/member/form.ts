@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import { AppError } from '../../core/app.errors.js';
-import { errorsByField } from '../field-errors.js';
+import { problemsOfIssues } from '../../core/zod-problems.js';
+import type { Language } from '../../notifications/templates/templates.js';
+import { errorsByField, errorsOf, refusalText, type FieldErrors } from '../field-errors.js';
 
 // A posted form as Fastify parses it: a repeated field (check boxes) comes as an array.
 export type FormBody = Record<string, string | string[] | undefined>;
 
-export type FieldErrors = Record<string, string>;
+export type { FieldErrors };
 
 // Pure: one text field, trimmed; a repeated field counts as its first value.
 export function text(body: FormBody, name: string): string {
@@ -29,27 +31,25 @@ export function checked(body: FormBody, name: string): boolean {
   return all(body, name).includes('on');
 }
 
-// Pure: the field errors of a failed service call, keyed by field (several joined by "; ").
-export function fieldErrorsOf(err: AppError, rename: Record<string, string> = {}): FieldErrors {
-  return errorsByField(err, (field) => rename[field] ?? field);
+// Pure: the field errors of a failed service call in the page's language, keyed by field.
+export function fieldErrorsOf(err: AppError, lang: Language, rename: Record<string, string> = {}): FieldErrors {
+  return errorsByField(err, lang, (field) => rename[field] ?? field);
 }
 
-// Pure: the field errors of a zod parse, keyed by the path ("profile.phone").
-export function zodErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    const name = issue.path.join('.') || '(form)';
-    out[name] = out[name] ? `${out[name]}; ${issue.message}` : issue.message;
-  }
-  return out;
+// Pure: the field errors of a zod parse in the page's language, keyed by the path ("profile.phone");
+// `root` names the field of a problem with the whole value.
+export function zodErrors(error: z.ZodError, lang: Language, root = '(form)'): FieldErrors {
+  return errorsOf(problemsOfIssues(error.issues, root), lang);
 }
 
-// A service error that belongs next to fields (or to the form as a whole), or undefined.
-export function formErrors(err: unknown, rename: Record<string, string> = {}): FieldErrors | undefined {
+// A service error that belongs next to fields (or to the form as a whole) in the page's
+// language, or undefined.
+export function formErrors(err: unknown, lang: Language, rename: Record<string, string> = {}): FieldErrors | undefined {
   if (!(err instanceof AppError)) return undefined;
-  const fields = fieldErrorsOf(err, rename);
+  const fields = fieldErrorsOf(err, lang, rename);
   if (Object.keys(fields).length > 0 && ['VALIDATION_FAILED', 'FORBIDDEN', 'CONFLICT'].includes(err.code))
     return fields;
-  if (['INVALID_STATE', 'CONFLICT', 'VALIDATION_FAILED'].includes(err.code)) return { '(form)': err.message };
+  if (['INVALID_STATE', 'CONFLICT', 'VALIDATION_FAILED'].includes(err.code))
+    return { '(form)': refusalText(err, lang) };
   return undefined;
 }

@@ -55,7 +55,7 @@ export class MailPagesController {
       await this.mail.setChoices(actor, actor.memberId ?? 0, choices);
       return reply.redirect('/me/addresses?done=saved', 303);
     } catch (err) {
-      const errors = formErrors(err);
+      const errors = formErrors(err, ctx.lang);
       if (!errors) throw err;
       return this.addressesPage(reply, 400, ctx, actor, { choices, errors });
     }

@@ -71,18 +71,30 @@ describe('form helpers', () => {
       { field: 'password', message: 'too common' },
       { field: 'borrowerId', message: 'no such member' },
     ]);
-    expect(formErrors(validation, { borrowerId: 'borrower' })).toEqual({
+    expect(formErrors(validation, 'en', { borrowerId: 'borrower' })).toEqual({
       password: 'too short; too common',
       borrower: 'no such member',
     });
-    expect(formErrors(new AppError('INVALID_STATE', 'already lent'))).toEqual({ '(form)': 'already lent' });
-    expect(formErrors(new AppError('NOT_FOUND', 'gone'))).toBeUndefined();
-    expect(formErrors(new Error('boom'))).toBeUndefined();
+    expect(formErrors(new AppError('INVALID_STATE', 'already lent'), 'en')).toEqual({ '(form)': 'already lent' });
+    const lent = AppError.of('INVALID_STATE', { message: 'this thing is archived', key: 'loan.archived' });
+    expect(formErrors(lent, 'de')).toEqual({ '(form)': 'dieses Ding ist archiviert' });
+    expect(formErrors(new AppError('NOT_FOUND', 'gone'), 'de')).toBeUndefined();
+    expect(formErrors(new Error('boom'), 'de')).toBeUndefined();
     const parsed = z.object({ a: z.string().max(1, 'too long'), p: z.object({ k: z.string() }) }).safeParse({
       a: 'xx',
       p: { k: 1 },
     });
     expect(parsed.success).toBe(false);
-    if (!parsed.success) expect(Object.keys(zodErrors(parsed.error))).toEqual(['a', 'p.k']);
+    if (!parsed.success) {
+      expect(zodErrors(parsed.error, 'en')).toEqual({
+        a: 'too long',
+        'p.k': 'Invalid input: expected string, received number',
+      });
+      // Our own message without a key stays English; zod's own words are zod's German.
+      expect(zodErrors(parsed.error, 'de')).toEqual({
+        a: 'too long',
+        'p.k': 'Ungültige Eingabe: erwartet string, erhalten Zahl',
+      });
+    }
   });
 });

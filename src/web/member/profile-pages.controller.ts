@@ -91,13 +91,13 @@ export class ProfilePagesController {
     }
     const parsed = updateSchema.safeParse(input);
     if (!parsed.success) {
-      return this.profilePage(reply, 400, ctx, actor, { values, errors: formNames(zodErrors(parsed.error)) });
+      return this.profilePage(reply, 400, ctx, actor, { values, errors: formNames(zodErrors(parsed.error, ctx.lang)) });
     }
     try {
       const { pending } = await this.members.update(actor, actor.memberId ?? 0, parsed.data);
       return reply.redirect(pending ? '/me?done=pending' : '/me?done=saved', 303);
     } catch (err) {
-      const errors = formErrors(err);
+      const errors = formErrors(err, ctx.lang);
       if (!errors) throw err;
       return this.profilePage(reply, err instanceof AppError && err.code === 'CONFLICT' ? 409 : 400, ctx, actor, {
         values,
@@ -121,12 +121,12 @@ export class ProfilePagesController {
       this.profilePage(reply, status, ctx, actor, { emailValue: email, errors });
     const parsed = emailSchema.safeParse(email);
     if (email === '') return again(400, { email: translate(ctx.lang, 'me.error.required') });
-    if (!parsed.success) return again(400, { email: parsed.error.issues.map((i) => i.message).join('; ') });
+    if (!parsed.success) return again(400, zodErrors(parsed.error, ctx.lang, 'email'));
     try {
       await this.emailChanges.request(actor, actor.memberId ?? 0, parsed.data);
       return reply.redirect('/me?done=email', 303);
     } catch (err) {
-      const errors = formErrors(err, { privateEmail: 'email' });
+      const errors = formErrors(err, ctx.lang, { privateEmail: 'email' });
       if (!errors) throw err;
       return again(err instanceof AppError && err.code === 'CONFLICT' ? 409 : 400, errors);
     }
@@ -168,7 +168,7 @@ export class ProfilePagesController {
         void reply.header('Retry-After', String(err.details?.retryAfterSeconds ?? 900));
         return again(429, { currentPassword: translate(ctx.lang, 'error.rate') });
       }
-      const found = formErrors(err);
+      const found = formErrors(err, ctx.lang);
       if (!found) throw err;
       if (found.currentPassword) found.currentPassword = translate(ctx.lang, 'me.password.wrong');
       return again(400, found);

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasRole, type Actor } from '../../core/actor.js';
 import { AppError } from '../../core/app.errors.js';
+import { problemsOfIssues } from '../../core/zod-problems.js';
 import { Access, CurrentActor, type RequestWithActor } from '../../http/access.decorator.js';
 import { extendSchema, lendSchema, thingListSchema } from '../../inventory/inventory.schemas.js';
 import { LoansService } from '../../inventory/loans.service.js';
@@ -10,6 +11,8 @@ import { isoDay } from '../../inventory/ownership.js';
 import type { ThingView } from '../../inventory/thing-view.js';
 import { ThingsService } from '../../inventory/things.service.js';
 import { MembersService } from '../../members/members.service.js';
+import type { Language } from '../../notifications/templates/templates.js';
+import { refusalText } from '../field-errors.js';
 import { translate, type MessageKey } from '../i18n.js';
 import { PageContextService } from '../page-context.service.js';
 import { sendPage, type PageContext } from '../views.js';
@@ -80,7 +83,14 @@ export class ThingsPagesController {
     const page = /^[1-9]\d{0,4}$/.test(query.page ?? '') ? query.page : undefined;
     const parsed = thingListSchema.safeParse({ q: q === '' ? undefined : q, page, pageSize: PAGE_SIZE });
     if (!parsed.success) {
-      return sendPage(reply, 400, 'things', ctx, { q, errors: zodErrors(parsed.error), result: null }, 'things.title');
+      return sendPage(
+        reply,
+        400,
+        'things',
+        ctx,
+        { q, errors: zodErrors(parsed.error, ctx.lang), result: null },
+        'things.title',
+      );
     }
     const result = await this.things.list(parsed.data);
     const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
@@ -109,12 +119,12 @@ export class ThingsPagesController {
       if (borrowerId === undefined) return again(400, { borrower: translate(ctx.lang, 'things.lend.nobody') });
     }
     const parsed = lendSchema.safeParse({ dueOn: values.dueOn, borrowerId, note: values.note || undefined });
-    if (!parsed.success) return again(400, zodErrors(parsed.error));
+    if (!parsed.success) return again(400, zodErrors(parsed.error, ctx.lang));
     try {
       await this.loans.lend(actor, ref, parsed.data);
       return reply.redirect(`/things/${encodeURIComponent(ref)}`, 303);
     } catch (err) {
-      const errors = formErrors(err, { borrowerId: 'borrower' }) ?? this.refused(err);
+      const errors = formErrors(err, ctx.lang, { borrowerId: 'borrower' }) ?? refused(err, ctx.lang);
       if (!errors) throw err;
       return again(err instanceof AppError && err.code === 'CONFLICT' ? 409 : 400, errors);
     }
@@ -134,12 +144,11 @@ export class ThingsPagesController {
     const values = { newDueOn: text(body, 'newDueOn') };
     const parsed = extendSchema.safeParse({ dueOn: values.newDueOn });
     try {
-      if (!parsed.success)
-        throw AppError.validation([{ field: 'dueOn', message: zodErrors(parsed.error).dueOn ?? '' }]);
+      if (!parsed.success) throw AppError.validation(problemsOfIssues(parsed.error.issues));
       await this.loans.extend(actor, ref, parsed.data.dueOn);
       return reply.redirect(`/things/${encodeURIComponent(ref)}`, 303);
     } catch (err) {
-      const errors = formErrors(err, { dueOn: 'newDueOn' }) ?? this.refused(err);
+      const errors = formErrors(err, ctx.lang, { dueOn: 'newDueOn' }) ?? refused(err, ctx.lang);
       if (!errors) throw err;
       return this.thingPage(reply, 400, ctx, actor, ref, { values, errors });
     }
@@ -157,9 +166,9 @@ export class ThingsPagesController {
       await this.loans.giveBack(actor, ref);
       return reply.redirect(`/things/${encodeURIComponent(ref)}`, 303);
     } catch (err) {
-      const errors = formErrors(err) ?? this.refused(err);
-      if (!errors) throw err;
       const ctx = await this.pages.of(req, reply);
+      const errors = formErrors(err, ctx.lang) ?? refused(err, ctx.lang);
+      if (!errors) throw err;
       return this.thingPage(reply, 400, ctx, actor, ref, { errors });
     }
   }
@@ -198,9 +207,9 @@ export class ThingsPagesController {
       { name: thing.name },
     );
   }
+}
 
-  // A refusal by the loan rules (a member lending to someone else) belongs on the form too.
-  private refused(err: unknown): FieldErrors | undefined {
-    return err instanceof AppError && err.code === 'FORBIDDEN' ? { '(form)': err.message } : undefined;
-  }
+// A refusal by the loan rules (a member lending to someone else) belongs on the form too.
+function refused(err: unknown, lang: Language): FieldErrors | undefined {
+  return err instanceof AppError && err.code === 'FORBIDDEN' ? { '(form)': refusalText(err, lang) } : undefined;
 }

@@ -76,14 +76,6 @@ const de = {
   'occ.done.moved': 'Der Termin wurde verschoben.',
   'occ.done.cancelled': 'Der Termin wurde abgesagt.',
   'occ.done.restored': 'Der Termin ist wieder wie in der Serie.',
-  'problem.after': 'muss nach dem Beginn liegen',
-  'problem.lastday': 'der letzte Tag liegt vor dem ersten',
-  'problem.time': 'braucht Datum und Uhrzeit (oder „Ganztägig“ ankreuzen)',
-  'problem.real': 'ist kein gültiges Datum',
-  'problem.dates': 'ganztägige Termine brauchen Tage, keine Uhrzeiten',
-  'problem.zone': 'unbekannte Zeitzone „{zone}“',
-  'problem.days': 'ein Termin dauert höchstens {n} Tage',
-  'problem.booked': '„{resource}“ ist von {from} bis {to} ({zone}) schon belegt: „{title}“ ({path})',
   'nav.rooms': 'Räume',
   'roomlist.title': 'Räume und Dinge',
   'roomlist.intro':
@@ -105,10 +97,6 @@ const de = {
   'edit.dropped':
     'Diese Termine waren einzeln verschoben oder abgesagt und gehören nicht mehr zur Serie; ihre Änderung ist verworfen:',
   'edit.dropped.more': 'und {n} weitere',
-  'problem.slug': 'nur Kleinbuchstaben, Ziffern und „-“ (nicht am Anfang oder Ende), höchstens 64 Zeichen',
-  'problem.slugnumber': 'darf keine Zahl sein',
-  'problem.slugtaken': 'schon vergeben an „{title}“',
-  'problem.slugtakenany': 'schon an einen anderen Termin vergeben',
   'problem.responsible': 'kein aktives Mitglied mit diesem Benutzernamen',
   'problem.handover': 'einen Termin an jemand anderen übergeben nur Helfer und Vorstand',
 };
@@ -189,14 +177,6 @@ const en: Record<keyof typeof de, string> = {
   'occ.done.moved': 'The date was moved.',
   'occ.done.cancelled': 'The date was cancelled.',
   'occ.done.restored': 'The date is as in the series again.',
-  'problem.after': 'must be after the start',
-  'problem.lastday': 'the last day is before the first',
-  'problem.time': 'needs a date and a time (or tick "All day")',
-  'problem.real': 'is not a real date and time',
-  'problem.dates': 'all-day events take days, not times',
-  'problem.zone': 'unknown time zone "{zone}"',
-  'problem.days': 'an event lasts at most {n} days',
-  'problem.booked': '"{resource}" is already booked from {from} to {to} ({zone}) by the event "{title}" ({path})',
   'nav.rooms': 'Rooms',
   'roomlist.title': 'Rooms and things',
   'roomlist.intro':
@@ -218,10 +198,6 @@ const en: Record<keyof typeof de, string> = {
   'edit.dropped':
     'These dates had been moved or cancelled and are no longer in the series, so those changes were dropped:',
   'edit.dropped.more': 'and {n} more',
-  'problem.slug': 'lower-case letters, digits and "-" only (not at the start or end), at most 64 characters',
-  'problem.slugnumber': 'must not be a number',
-  'problem.slugtaken': 'already used by "{title}"',
-  'problem.slugtakenany': 'already used by another event',
   'problem.responsible': 'there is no active member with this username',
   'problem.handover': 'only helpers and the board hand an event over to someone else',
 };

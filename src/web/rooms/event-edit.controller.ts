@@ -9,23 +9,18 @@ import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { hasRole, type Actor } from '../../core/actor.js';
 import { AppError } from '../../core/app.errors.js';
+import { schemaMessage } from '../../core/zod-problems.js';
+import type { Language } from '../../notifications/templates/templates.js';
 import { Access, CurrentActor } from '../../http/access.decorator.js';
 import { MembersService } from '../../members/members.service.js';
 import { field, validate, type FieldErrors, type Form } from '../board/board-forms.js';
 import { PageContextService } from '../page-context.service.js';
 import { sendPage, type PageContext } from '../views.js';
-import { errorsByField } from '../field-errors.js';
-import {
-  eventFormInput,
-  localizeEventProblem,
-  savedLocation,
-  timeFieldOf,
-  zonesWith,
-  type Values,
-} from './rooms-forms.js';
+import { errorsByField, errorsOf, refusalText } from '../field-errors.js';
+import { translate } from '../i18n.js';
+import { eventFormInput, savedLocation, timeFieldOf, zonesWith, type Values } from './rooms-forms.js';
 
 const NEXT = 10;
-const HAND_OVER = 'only helpers and the board hand an event to someone else';
 
 // Pure: the form's values for an event as it is stored (with its responsible member's username).
 function valuesOf(e: EventView, responsible: string | null): Values {
@@ -85,11 +80,12 @@ export class EventEditController {
     @Res() reply: FastifyReply,
   ) {
     const event = await this.editable(actor, ref);
+    const ctx = await this.pages.of(req, reply);
     const { values, input } = eventFormInput(body ?? {}, { edit: true });
     const allDay = values.allDay === true;
-    const named = await this.responsibleOf(body ?? {}, event);
+    const named = await this.responsibleOf(body ?? {}, event, ctx.lang);
     if (named.id !== undefined) input.responsibleId = named.id;
-    const checked = validate(updateEventSchema, input);
+    const checked = validate(updateEventSchema, input, ctx.lang);
     let errors: FieldErrors;
     let status = 400;
     if (named.error) {
@@ -108,7 +104,9 @@ export class EventEditController {
         // Only helpers and the board hand an event to someone else (the service's rule).
         const handOver =
           err instanceof AppError && err.code === 'FORBIDDEN' && checked.data.responsibleId !== undefined;
-        const known = handOver ? { errors: { responsible: HAND_OVER }, status: 403 } : problemsOf(err);
+        const known = handOver
+          ? { errors: { responsible: translate(ctx.lang, 'problem.handover') }, status: 403 }
+          : problemsOf(err, ctx.lang);
         if (!known) throw err;
         ({ errors, status } = known);
       }
@@ -117,7 +115,6 @@ export class EventEditController {
     }
     const shown: FieldErrors = {};
     for (const [k, v] of Object.entries(errors)) shown[timeFieldOf(k, allDay)] = v;
-    const ctx = await this.pages.of(req, reply);
     return this.form(reply, status, ctx, actor, event, values, shown);
   }
 
@@ -132,6 +129,7 @@ export class EventEditController {
     @Res() reply: FastifyReply,
   ) {
     const event = await this.editable(actor, ref);
+    const ctx = await this.pages.of(req, reply);
     const rid = field(body, 'recurrenceId').trim();
     const action = field(body, 'action');
     const typed = { start: field(body, 'start').trim(), end: field(body, 'end').trim() };
@@ -142,30 +140,27 @@ export class EventEditController {
       } else if (action === 'cancel') {
         await this.events.setOccurrence(actor, String(event.id), rid, { cancelled: true });
       } else {
-        const checked = validate(occurrenceSchema, {
-          start: typed.start || undefined,
-          end: typed.end || undefined,
-          cancelled: false,
-        });
+        const checked = validate(
+          occurrenceSchema,
+          { start: typed.start || undefined, end: typed.end || undefined, cancelled: false },
+          ctx.lang,
+        );
         if (!checked.ok) failed = { errors: checked.errors, status: 400 };
-        else if (typed.start === '' && typed.end === '')
-          failed = { errors: { start: 'must not be empty' }, status: 400 };
-        else await this.events.setOccurrence(actor, String(event.id), rid, checked.data);
+        else if (typed.start === '' && typed.end === '') {
+          const empty = { field: 'start', message: schemaMessage.empty, key: 'field.empty' as const };
+          failed = { errors: errorsOf([empty], ctx.lang), status: 400 };
+        } else await this.events.setOccurrence(actor, String(event.id), rid, checked.data);
       }
     } catch (err) {
-      failed = problemsOf(err);
+      failed = problemsOf(err, ctx.lang);
       if (!failed) throw err;
     }
     if (!failed) {
       const done = action === 'restore' ? 'restored' : action === 'cancel' ? 'cancelled' : 'moved';
       return reply.redirect(`/events/${event.slug}?done=${done}`, 303);
     }
-    const ctx = await this.pages.of(req, reply);
     const errors = Object.fromEntries(
-      Object.entries(failed.errors).map(([k, v]) => [
-        k === 'resourceIds' ? '(form)' : k,
-        localizeEventProblem(ctx.lang, v),
-      ]),
+      Object.entries(failed.errors).map(([k, v]) => [k === 'resourceIds' ? '(form)' : k, v]),
     );
     const next = await this.events.nextOccurrences(actor, String(event.id), NEXT);
     return sendPage(
@@ -185,21 +180,28 @@ export class EventEditController {
 
   // The responsible member the form names by username: unchanged (the same name, or no such
   // field), nobody (empty), or an active member's id; an unknown name is the field's error.
-  private async responsibleOf(body: Form, event: EventView): Promise<{ id?: number | null; error?: string }> {
+  private async responsibleOf(
+    body: Form,
+    event: EventView,
+    lang: Language,
+  ): Promise<{ id?: number | null; error?: string }> {
     if (body.responsible === undefined) return {};
     const typed = field(body, 'responsible').trim().toLowerCase();
     if (typed === '') return { id: null };
     if (typed === (await this.responsibleUsername(event))) return {};
-    if (typed.length > 64) return { error: 'at most 64 characters' };
-    const id = await this.members.activeIdByUsername(typed);
-    return id === null ? { error: 'there is no active member with this username' } : { id };
+    // No user name is that long: the same answer as for an unknown one, without a lookup.
+    const id = typed.length > 64 ? null : await this.members.activeIdByUsername(typed);
+    return id === null ? { error: translate(lang, 'problem.responsible') } : { id };
   }
 
   // The event, if the caller may change it (else the 403 page, or 404 for what they cannot see).
   private async editable(actor: Actor, ref: string): Promise<EventView> {
     const event = await this.events.get(actor, ref);
     if (!event.editable) {
-      throw new AppError('FORBIDDEN', 'only the people responsible for the event, helpers and the board change it');
+      throw AppError.of('FORBIDDEN', {
+        message: 'only the people responsible for the event, helpers and the board change it',
+        key: 'event.editBy',
+      });
     }
     return event;
   }
@@ -214,9 +216,6 @@ export class EventEditController {
     errors: FieldErrors,
   ) {
     const resources = await this.resources.list();
-    const localized = Object.fromEntries(
-      Object.entries(errors).map(([k, v]) => [k, localizeEventProblem(ctx.lang, v)]),
-    );
     return sendPage(
       reply,
       status,
@@ -225,7 +224,7 @@ export class EventEditController {
       {
         event,
         values,
-        errors: Object.keys(localized).length > 0 ? localized : null,
+        errors: Object.keys(errors).length > 0 ? errors : null,
         rooms: resources.filter((r) => r.kind === 'room'),
         things: resources.filter((r) => r.kind === 'thing'),
         zones: zonesWith(String(values.timeZone || event.timeZone), this.config.calendar.timeZone),
@@ -241,9 +240,10 @@ export class EventEditController {
 
 // A refused change the form can show: bad input (400), a clash naming the other event or a stale
 // version (409), a state the event cannot be changed in (400).
-function problemsOf(err: unknown): { errors: FieldErrors; status: number } | undefined {
+function problemsOf(err: unknown, lang: Language): { errors: FieldErrors; status: number } | undefined {
   if (!(err instanceof AppError)) return undefined;
-  const fields: FieldErrors = errorsByField(err);
+  const fields: FieldErrors = errorsByField(err, lang);
+  const whole = refusalText(err, lang);
   switch (err.code) {
     case 'VALIDATION_FAILED':
       return { errors: fields, status: 400 };
@@ -252,17 +252,17 @@ function problemsOf(err: unknown): { errors: FieldErrors; status: number } | und
       // names the event that has it, at the field.
       return {
         errors: fields.resourceIds
-          ? { resourceIds: err.message }
+          ? { resourceIds: whole }
           : fields.slug
             ? { slug: fields.slug }
-            : { ...fields, '(form)': err.message },
+            : { ...fields, '(form)': whole },
         status: 409,
       };
     case 'STALE_VERSION':
-      return { errors: { '(stale)': err.message }, status: 409 };
+      return { errors: { '(stale)': whole }, status: 409 };
     case 'INVALID_STATE':
     case 'NOT_FOUND':
-      return { errors: { '(form)': err.message }, status: err.code === 'NOT_FOUND' ? 404 : 400 };
+      return { errors: { '(form)': whole }, status: err.code === 'NOT_FOUND' ? 404 : 400 };
     case 'FORBIDDEN':
     case 'LINK_INVALID':
     case 'RATE_LIMITED':

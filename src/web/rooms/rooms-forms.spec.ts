@@ -6,7 +6,6 @@ import {
   eventFormInput,
   isoWeekMonday,
   isoWeekOf,
-  localizeEventProblem,
   savedLocation,
   timeFieldOf,
   zonesWith,
@@ -158,25 +157,5 @@ describe('helpers', () => {
     const zones = zonesWith('Asia/Kolkata', 'Europe/Berlin');
     expect(zones.slice(0, 2)).toEqual(['Asia/Kolkata', 'Europe/Berlin']);
     expect(zones.filter((z) => z === 'Europe/Berlin')).toHaveLength(1);
-  });
-});
-
-describe('localizeEventProblem', () => {
-  it("says the service's time and clash problems in German, naming the other event", () => {
-    expect(localizeEventProblem('de', 'must be after the start')).toBe('muss nach dem Beginn liegen');
-    expect(
-      localizeEventProblem(
-        'de',
-        '"Vortragsraum" is already booked from 2026-03-24 19:00 to 2026-03-24 23:00 (Europe/Berlin) by the event "Cocktailparty" (/events/cocktailparty)',
-      ),
-    ).toBe(
-      '„Vortragsraum“ ist von 2026-03-24 19:00 bis 2026-03-24 23:00 (Europe/Berlin) schon belegt: „Cocktailparty“ (/events/cocktailparty)',
-    );
-    expect(localizeEventProblem('en', 'an event lasts at most 31 days')).toBe('an event lasts at most 31 days');
-    expect(localizeEventProblem('de', 'something else')).toBe('something else');
-    expect(localizeEventProblem('de', 'already used by "Cocktailparty"')).toBe('schon vergeben an „Cocktailparty“');
-    expect(localizeEventProblem('de', 'there is no active member 7')).toBe(
-      'kein aktives Mitglied mit diesem Benutzernamen',
-    );
   });
 });

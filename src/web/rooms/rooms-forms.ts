@@ -1,9 +1,9 @@
 import type { BusyInterval } from '../../calendar/bookings.service.js';
 import { addLocalDays, isoDate, parseLocal, utcToLocal } from '../../calendar/time-zone.js';
-import type { Language } from '../../notifications/templates/templates.js';
+import type { FieldProblem } from '../../core/app.errors.js';
+import { schemaMessage } from '../../core/zod-problems.js';
 import type { Form } from '../board/board-forms.js';
-import { field, localizeProblem } from '../board/board-forms.js';
-import { translate, type MessageKey } from '../i18n.js';
+import { field } from '../board/board-forms.js';
 
 // PURE helpers of the rooms-and-events pages: what a form or query means, and how a free/busy
 // answer is shown per day. No Nest, no I/O.
@@ -41,7 +41,7 @@ export interface DayRange {
   days: string[];
   date: string;
   week: string;
-  problem?: { field: 'date' | 'week'; message: string };
+  problem?: FieldProblem & { field: 'date' | 'week' };
 }
 
 // Pure: the Monday of an ISO week ("2026-W49"), or undefined.
@@ -81,14 +81,16 @@ export function dayRange(query: Form, today: string): DayRange {
   };
   if (date !== '') {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !parseLocal(date)) {
-      return { days: span(today, 7), date, week, problem: { field: 'date', message: 'must be a date as YYYY-MM-DD' } };
+      const problem = { field: 'date' as const, message: schemaMessage.date, key: 'field.date' as const };
+      return { days: span(today, 7), date, week, problem };
     }
     return { days: [date], date, week: isoWeekOf(date) };
   }
   if (week !== '') {
     const monday = isoWeekMonday(week);
     if (!monday) {
-      return { days: span(today, 7), date, week, problem: { field: 'week', message: 'must be a week as YYYY-Www' } };
+      const problem = { field: 'week' as const, message: 'must be a week as YYYY-Www', key: 'field.week' as const };
+      return { days: span(today, 7), date, week, problem };
     }
     return { days: span(monday, 7), date: monday, week };
   }
@@ -212,35 +214,4 @@ export function droppedOf(dropped: string | undefined, more: string | undefined)
     .slice(0, DROPPED_IN_URL);
   const n = /^\d{1,5}$/.test(more ?? '') ? Number(more) : 0;
   return { dates, more: dates.length > 0 ? n : 0 };
-}
-
-// The calendar service's messages about times and clashes (English) in the page's language.
-const EVENT_PROBLEMS: readonly [RegExp, MessageKey, string[]][] = [
-  [/^must be after the start$/, 'problem.after', []],
-  [/^the last day is before the first$/, 'problem.lastday', []],
-  [/^needs a time \(YYYY-MM-DDTHH:MM\)/, 'problem.time', []],
-  [/^is not a real date and time$/, 'problem.real', []],
-  [/^all-day events take dates/, 'problem.dates', []],
-  [/^unknown time zone "(.*)" \(use an IANA name/, 'problem.zone', ['zone']],
-  [/^an event lasts at most (\d+) days$/, 'problem.days', ['n']],
-  [
-    /^"(.+)" is already booked from (\S+ \S+) to (\S+ \S+) \((.+)\) by the event "(.+)" \((\/events\/[^)]+)\)$/,
-    'problem.booked',
-    ['resource', 'from', 'to', 'zone', 'title', 'path'],
-  ],
-  [/^lower-case letters, digits and "-"/, 'problem.slug', []],
-  [/^must not be a number/, 'problem.slugnumber', []],
-  [/^already used by "(.+)"$/, 'problem.slugtaken', ['title']],
-  [/^already used by another event$/, 'problem.slugtakenany', []],
-  [/^there is no active member/, 'problem.responsible', []],
-  [/^only helpers and the board hand an event/, 'problem.handover', []],
-];
-
-// Pure: a problem shown at an event form's field, in the language (unknown ones stay as they are).
-export function localizeEventProblem(lang: Language, message: string): string {
-  for (const [pattern, key, names] of EVENT_PROBLEMS) {
-    const m = pattern.exec(message);
-    if (m) return translate(lang, key, Object.fromEntries(names.map((n, i) => [n, m[i + 1] ?? ''])));
-  }
-  return localizeProblem(lang, message);
 }

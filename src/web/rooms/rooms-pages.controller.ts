@@ -14,10 +14,10 @@ import { AppError } from '../../core/app.errors.js';
 import { Access, CurrentActor, type RequestWithActor } from '../../http/access.decorator.js';
 import { IdPipe } from '../../http/id.pipe.js';
 import { LocationsService } from '../../inventory/locations.service.js';
+import type { Language } from '../../notifications/templates/templates.js';
 import {
   attempt,
   field,
-  localizeProblem,
   optional,
   seeOther,
   sendBoardPage,
@@ -25,6 +25,7 @@ import {
   type FieldErrors,
   type Form,
 } from '../board/board-forms.js';
+import { errorsOf, refusalText } from '../field-errors.js';
 import { translate } from '../i18n.js';
 import { PageContextService } from '../page-context.service.js';
 import { sendPage, type PageContext } from '../views.js';
@@ -76,6 +77,7 @@ export class RoomsPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    const ctx = await this.pages.of(req, reply);
     const kind = field(body, 'kind') === 'thing' ? 'thing' : 'room';
     const values = {
       locationId: field(body, 'locationId'),
@@ -88,16 +90,17 @@ export class RoomsPagesController {
         ? { locationId: location === null ? undefined : Number(location), name: optional(body, 'name') ?? undefined }
         : { thing: optional(body, 'thing') ?? undefined, name: optional(body, 'name') ?? undefined };
     let done: Awaited<ReturnType<typeof attempt>>;
+    const empty = (name: string) =>
+      errorsOf([{ field: name, message: 'must not be empty', key: 'field.empty' }], ctx.lang);
     if (kind === 'room' && input.locationId === undefined) {
-      done = { ok: false, errors: { locationId: 'must not be empty' } };
+      done = { ok: false, errors: empty('locationId') };
     } else if (kind === 'thing' && !('thing' in input && input.thing)) {
-      done = { ok: false, errors: { thing: 'must not be empty' } };
+      done = { ok: false, errors: empty('thing') };
     } else {
-      const checked = validate(resourceSchema, input);
-      done = checked.ok ? await this.tryWrite(() => this.resources.create(actor, checked.data)) : checked;
+      const checked = validate(resourceSchema, input, ctx.lang);
+      done = checked.ok ? await this.tryWrite(() => this.resources.create(actor, checked.data), ctx.lang) : checked;
     }
     if (!done.ok) {
-      const ctx = await this.pages.of(req, reply);
       // "Bookable already" or "no such thing" belongs to the field that named it.
       const key = kind === 'room' ? 'locationId' : 'thing';
       const { '(form)': whole, '(status)': code, ...rest } = done.errors;
@@ -125,11 +128,14 @@ export class RoomsPagesController {
     @Res() reply: FastifyReply,
   ) {
     await this.resources.get(id);
+    const ctx = await this.pages.of(req, reply);
     const values = { name: field(body, 'name'), description: field(body, 'description') };
-    const checked = validate(resourceUpdateSchema, { name: values.name, description: optional(body, 'description') });
-    const done = checked.ok ? await this.tryWrite(() => this.resources.update(actor, id, checked.data)) : checked;
+    const input = { name: values.name, description: optional(body, 'description') };
+    const checked = validate(resourceUpdateSchema, input, ctx.lang);
+    const done = checked.ok
+      ? await this.tryWrite(() => this.resources.update(actor, id, checked.data), ctx.lang)
+      : checked;
     if (!done.ok) {
-      const ctx = await this.pages.of(req, reply);
       return this.listPage(reply, 400, ctx, actor, { form: String(id), errors: done.errors, values });
     }
     return seeOther(reply, '/board/rooms', 'room-saved');
@@ -143,9 +149,9 @@ export class RoomsPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const done = await this.tryWrite(() => this.resources.remove(actor, id));
+    const ctx = await this.pages.of(req, reply);
+    const done = await this.tryWrite(() => this.resources.remove(actor, id), ctx.lang);
     if (!done.ok) {
-      const ctx = await this.pages.of(req, reply);
       return this.listPage(reply, 409, ctx, actor, { form: String(id), errors: done.errors, values: {} });
     }
     return seeOther(reply, '/board/rooms', 'room-removed');
@@ -201,7 +207,7 @@ export class RoomsPagesController {
       throw err;
     }
     const feed = `${this.config.http.publicUrl}/calendar/resources/${id}/calendar.ics`;
-    const errors = range.problem ? { [range.problem.field]: localizeProblem(ctx.lang, range.problem.message) } : null;
+    const errors = range.problem ? errorsOf([range.problem], ctx.lang) : null;
     return sendPage(
       reply,
       errors ? 400 : 200,
@@ -223,12 +229,12 @@ export class RoomsPagesController {
   }
 
   // A refused write (taken already, still booked, unknown thing) shown at its form.
-  private async tryWrite<T>(fn: () => Promise<T>) {
+  private async tryWrite<T>(fn: () => Promise<T>, lang: Language) {
     try {
-      return await attempt(fn);
+      return await attempt(fn, lang);
     } catch (err) {
       if (err instanceof AppError && ['CONFLICT', 'INVALID_STATE', 'NOT_FOUND'].includes(err.code)) {
-        return { ok: false as const, errors: { '(form)': err.message, '(status)': err.code } };
+        return { ok: false as const, errors: { '(form)': refusalText(err, lang), '(status)': err.code } };
       }
       throw err;
     }
