@@ -56,7 +56,7 @@ export const updateSchema = z.strictObject({
 export type UpdateInput = z.infer<typeof updateSchema>;
 
 export const statusChangeSchema = z.strictObject({
-  status: z.string().trim().min(1).max(32),
+  status: z.string().trim().min(1, schemaMessage.empty).max(32, schemaMessage.maxChars(32)),
   begin: isoDate.optional(),
 });
 

@@ -329,7 +329,7 @@ describe('membership status', () => {
     const before = await periodsOf(m.id);
     const unknown = await board.form(`/board/members/${m.id}/status`, { status: SCRIPT, begin: '2025-05-05' });
     expect(unknown.status).toBe(400);
-    expect(unknown.text).toContain(`<small id="status-error">unbekannter Status „${ESCAPED}“</small>`);
+    expect(unknown.text).toContain(`<small id="status-error">unbekannter Status „${ESCAPED}“ (bekannt: member, `);
     expect(unknown.text).toMatch(/id="status" name="status" required aria-invalid="true"/);
     expect(unknown.text).toContain('value="2025-05-05"');
     expect(unknown.text).not.toContain(SCRIPT);
@@ -341,7 +341,7 @@ describe('membership status', () => {
     const early = await board.form(`/board/members/${m.id}/status`, { status: 'former', begin: '2023-12-31' });
     expect(early.status).toBe(400);
     expect(early.text).toContain(
-      '<small id="begin-error">darf nicht vor dem Beginn des laufenden Status liegen (2024-01-01)</small>',
+      '<small id="begin-error">der neue Status kann nicht vor dem jetzigen beginnen (2024-01-01)</small>',
     );
     expect(early.text).toContain('value="2023-12-31"');
     const english = await postForm(
@@ -351,7 +351,7 @@ describe('membership status', () => {
       { cookie: board.cookie },
     ).set('Accept-Language', 'en');
     expect(english.text).toContain(
-      '<small id="begin-error">cannot be before the current status began (2024-01-01)</small>',
+      '<small id="begin-error">the new status cannot begin before the current one (2024-01-01)</small>',
     );
     const empty = await board.form(`/board/members/${m.id}/status`, { status: '', begin: '2025-05-05' });
     expect(empty.status).toBe(400);

@@ -253,7 +253,7 @@ describe('places and things', () => {
     expect(script.text).not.toContain(SCRIPT);
     const missing = await helper.form('/board/things', { ...base, ownership: 'member-owned', ownerMember: '' });
     expect(missing.status).toBe(400);
-    expect(missing.text).toContain('<small id="ownerMember-error">welches Mitglied? (Benutzername)</small>');
+    expect(missing.text).toContain('<small id="ownerMember-error">gib an, welchem Mitglied es gehört</small>');
     expect(await things()).toBe(0);
 
     const ok = await helper.form('/board/things', { ...base, ownership: 'member-owned', ownerMember: owner.username });
@@ -270,7 +270,7 @@ describe('places and things', () => {
     // Club property with the owner still typed: refused at the field; cleared, saved.
     const club = await helper.form(`/board/things/${id}`, { ...base, ownership: 'club', ownerMember: owner.username });
     expect(club.status).toBe(400);
-    expect(club.text).toContain('<small id="ownerMember-error">Vereinseigentum hat keine andere Eigentümer*in</small>');
+    expect(club.text).toContain('<small id="ownerMember-error">Vereinseigentum hat keinen anderen Eigentümer</small>');
     expect((await board.get(`/api/things/${id}`)).body.owner).toEqual({
       memberId: owner.id,
       name: `Ada Lovelace ${SCRIPT}`,

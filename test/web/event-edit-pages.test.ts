@@ -54,7 +54,7 @@ describe('event edit form: address, responsible member, series changes; the room
     const bad = await rosa.form('/events/lesekreis/edit', form(soon(5), { slug: 'Lese Kreis!' }));
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('id="slug-error"');
-    expect(bad.text).toContain('nur Kleinbuchstaben, Ziffern und „-“');
+    expect(bad.text).toContain('<small id="slug-error">Kleinbuchstaben, Ziffern und „-“ (nicht am Anfang oder Ende)');
     expect(bad.text).toContain('value="Lese Kreis!"');
 
     const taken = await rosa.form('/events/lesekreis/edit', form(soon(5), { slug: 'cocktailparty' }));
