@@ -27,3 +27,16 @@ export function* chunked(pieces: Iterable<string>, size = CHUNK_CHARS): Generato
 export function joined(chunks: Iterable<string>): string {
   return Array.from(chunks).join('');
 }
+
+// The first chunk made now, the rest when read. A feed is sent as a stream once its first chunk
+// is there; a writer that fails at once (an unknown zone's VTIMEZONE comes first) then throws
+// before the answer has started, and gets the usual error answer instead of a cut-off one.
+export function started(chunks: Iterable<string>): Iterable<string> {
+  const rest = chunks[Symbol.iterator]();
+  const first = rest.next();
+  return (function* () {
+    if (first.done) return;
+    yield first.value;
+    for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
+  })();
+}

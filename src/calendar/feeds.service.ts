@@ -3,12 +3,13 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { serializeAtom, type AtomEntry } from './atom.js';
+import { atomChunks, type AtomEntry } from './atom.js';
 import { buildCalendar, type FeedEvent, type FeedOverride } from './feed-calendar.js';
-import { serializeIcs } from './ics.js';
+import { started } from './feed-text.js';
+import { icsChunks } from './ics.js';
 import { occurrencesIn, scheduleOf } from './occurrences.js';
 import { isoDate, isoLocal, utcToLocal } from './time-zone.js';
-import { serializeXcal } from './xcal.js';
+import { xcalChunks } from './xcal.js';
 
 export type FeedFormat = 'ics' | 'xml' | 'atom';
 
@@ -25,7 +26,9 @@ export interface Validator {
 
 export interface RenderedFeed extends Validator {
   contentType: string;
-  body: string;
+  // The text in chunks of ~64 KiB, the first one made, each other one when it is read (see
+  // feed-text.ts): sent as a stream, a feed of 10,000 events is never held as a whole.
+  body: Iterable<string>;
 }
 
 const CONTENT_TYPES: Record<FeedFormat, string> = {
@@ -115,7 +118,7 @@ export class FeedsService {
     // The validator first: an event changed while we render makes the next request render again.
     const validator = await this.validator(scope, format, now);
     const events = await this.events(scope, now, format === 'atom' ? now + ATOM_DAYS * DAY : undefined);
-    let body: string;
+    let body: Iterable<string>;
     if (format === 'atom') {
       body = this.atom(events, feed, now);
     } else {
@@ -124,9 +127,9 @@ export class FeedsService {
         publicUrl: this.config.http.publicUrl,
         refreshMinutes: this.config.calendar.refreshMinutes,
       });
-      body = format === 'ics' ? serializeIcs(tree) : serializeXcal(tree);
+      body = format === 'ics' ? icsChunks(tree) : xcalChunks(tree);
     }
-    return { ...validator, contentType: CONTENT_TYPES[format], body };
+    return { ...validator, contentType: CONTENT_TYPES[format], body: started(body) };
   }
 
   async events(scope: FeedScope, now: number, startsBefore?: number): Promise<FeedEvent[]> {
@@ -193,7 +196,7 @@ export class FeedsService {
     }));
   }
 
-  private atom(events: readonly FeedEvent[], feed: { name: string; selfUrl: string }, now: number): string {
+  private atom(events: readonly FeedEvent[], feed: { name: string; selfUrl: string }, now: number): Iterable<string> {
     const entries: (AtomEntry & { at: number })[] = [];
     for (const e of events) {
       const schedule = scheduleOf({
@@ -223,7 +226,7 @@ export class FeedsService {
     }
     entries.sort((a, b) => a.at - b.at);
     const shown = entries.slice(0, ATOM_ENTRIES);
-    return serializeAtom({
+    return atomChunks({
       id: feed.selfUrl,
       title: feed.name,
       selfUrl: feed.selfUrl,
