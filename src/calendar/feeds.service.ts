@@ -7,7 +7,7 @@ import { atomChunks, type AtomEntry } from './atom.js';
 import { buildCalendar, type FeedEvent, type FeedOverride } from './feed-calendar.js';
 import { started } from './feed-text.js';
 import { icsChunks } from './ics.js';
-import { occurrencesIn, scheduleOf } from './occurrences.js';
+import { occurrencesIn, scheduleOf, type ShownOccurrence } from './occurrences.js';
 import { isoDate, isoLocal, utcToLocal } from './time-zone.js';
 import { xcalChunks } from './xcal.js';
 
@@ -197,8 +197,13 @@ export class FeedsService {
   }
 
   private atom(events: readonly FeedEvent[], feed: { name: string; selfUrl: string }, now: number): Iterable<string> {
-    const entries: (AtomEntry & { at: number })[] = [];
+    // From the start of the day: the entries stay the same all day (as the ETag does).
+    const from = startOfDay(now);
+    // Every occurrence in the window, as small records: only the first 200 are made into text.
+    const found: { event: FeedEvent; occurrence: ShownOccurrence }[] = [];
+    let updated = 0;
     for (const e of events) {
+      updated = Math.max(updated, e.updatedAt);
       const schedule = scheduleOf({
         startAt: new Date(e.start),
         endAt: new Date(e.end),
@@ -207,31 +212,22 @@ export class FeedsService {
         rrule: e.rule,
         exdates: e.exdates,
       });
-      // From the start of the day: the entries stay the same all day (as the ETag does).
-      const from = startOfDay(now);
       const { items } = occurrencesIn(schedule, e.overrides, from, from + ATOM_DAYS * DAY, ATOM_ENTRIES);
-      for (const o of items) {
-        const start = utcToLocal(e.zone, o.start);
-        const when = e.allDay ? isoDate(start) : `${isoLocal(start).slice(0, 16).replace('T', ' ')} (${e.zone})`;
-        const cancelled = o.cancelled || e.status === 'cancelled';
-        entries.push({
-          at: o.start,
-          id: `${this.config.http.publicUrl}/events/${e.slug}#${new Date(o.recurrenceId).toISOString()}`,
-          title: `${cancelled ? '[cancelled] ' : ''}${e.title} — ${when}`,
-          url: `${this.config.http.publicUrl}/events/${e.slug}`,
-          updated: e.updatedAt,
-          summary: [when, e.location, e.description].filter(Boolean).join(' · '),
-        });
-      }
+      for (const occurrence of items) found.push({ event: e, occurrence });
     }
-    entries.sort((a, b) => a.at - b.at);
-    const shown = entries.slice(0, ATOM_ENTRIES);
-    return atomChunks({
-      id: feed.selfUrl,
-      title: feed.name,
-      selfUrl: feed.selfUrl,
-      updated: Math.max(0, ...events.map((e) => e.updatedAt)),
-      entries: shown,
+    found.sort((a, b) => a.occurrence.start - b.occurrence.start);
+    const entries = found.slice(0, ATOM_ENTRIES).map(({ event: e, occurrence: o }): AtomEntry => {
+      const start = utcToLocal(e.zone, o.start);
+      const when = e.allDay ? isoDate(start) : `${isoLocal(start).slice(0, 16).replace('T', ' ')} (${e.zone})`;
+      const cancelled = o.cancelled || e.status === 'cancelled';
+      return {
+        id: `${this.config.http.publicUrl}/events/${e.slug}#${new Date(o.recurrenceId).toISOString()}`,
+        title: `${cancelled ? '[cancelled] ' : ''}${e.title} — ${when}`,
+        url: `${this.config.http.publicUrl}/events/${e.slug}`,
+        updated: e.updatedAt,
+        summary: [when, e.location, e.description].filter(Boolean).join(' · '),
+      };
     });
+    return atomChunks({ id: feed.selfUrl, title: feed.name, selfUrl: feed.selfUrl, updated, entries });
   }
 }
