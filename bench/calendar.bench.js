@@ -158,10 +158,12 @@ async function bulkEvents(ctx, from, to) {
 // there, the render needs less than that, whatever the GC did when.
 const CAP_OLD_MIB = 40;
 const CAP_SEMI_MIB = 2;
-function cappedRender(events) {
+const SERIALIZERS = { ics: ['ics.js', 'serializeIcs'], xml: ['xcal.js', 'serializeXcal'] };
+function cappedRender(events, format) {
+  const [file, fn] = SERIALIZERS[format];
   const code = `
     const { buildCalendar } = await import(${JSON.stringify(new URL('feed-calendar.js', DIST).href)});
-    const { serializeIcs } = await import(${JSON.stringify(new URL('ics.js', DIST).href)});
+    const { ${fn}: serialize } = await import(${JSON.stringify(new URL(file, DIST).href)});
     const list = Array.from({ length: ${events} }, (_, i) => {
       const start = Date.UTC(2027, 0, 5) + ((i * 7919) % 700) * 86400000 + 18 * 3600000;
       return { uid: i + '@bench', slug: 'e-' + i, title: 'Plenum ' + i,
@@ -171,7 +173,7 @@ function cappedRender(events) {
         createdAt: start - 1e9, updatedAt: start - 1e8, location: i % 10 === 1 ? 'Raum 1' : null, overrides: [] };
     });
     const t0 = performance.now();
-    const out = serializeIcs(buildCalendar(list, { name: 'bench', publicUrl: 'https://allmende.example', refreshMinutes: 60 }));
+    const out = serialize(buildCalendar(list, { name: 'bench', publicUrl: 'https://allmende.example', refreshMinutes: 60 }));
     console.log(JSON.stringify({ ms: performance.now() - t0, size: Buffer.byteLength(out) }));`;
   return new Promise((resolve) => {
     const child = spawn(
@@ -201,10 +203,6 @@ function cappedRender(events) {
       }
     });
   });
-}
-
-function note(s) {
-  console.log(s);
 }
 
 async function run(ctx) {
@@ -252,11 +250,12 @@ async function run(ctx) {
   // Feed over HTTP: the whole render (query, tree, text), the server's peak RSS above its idle RSS.
   const feedRows = [];
   let feedMedian = Infinity;
-  let feedPeak = NaN;
+  const feedPeak = {};
   for (const [label, path] of [
     ['public /calendar.ics', '/calendar.ics'],
     ['private link (members too)', privatePath],
     ['xCal /calendar.xml', '/calendar.xml'],
+    ['Atom /calendar.atom (60 days, ≤ 200 entries)', '/calendar.atom'],
   ]) {
     await call(server, path); // warm-up
     const ms = [];
@@ -270,14 +269,12 @@ async function run(ctx) {
       const res = await call(server, path);
       ms.push(performance.now() - t0);
       size = res.buf.length;
-      events = (res.buf.toString('utf8').match(/BEGIN:VEVENT|<vevent>/g) ?? []).length;
+      events = (res.buf.toString('utf8').match(/BEGIN:VEVENT|<vevent>|<entry>/g) ?? []).length;
       if (canPeak) peak = Math.max(peak, procMem(server.child.pid, 'VmHWM') - idle);
     }
     const s = stats(ms);
-    if (path === '/calendar.ics') {
-      feedMedian = s.p50;
-      feedPeak = peak;
-    }
+    if (path === '/calendar.ics') feedMedian = s.p50;
+    feedPeak[path] = peak;
     feedRows.push([
       label,
       events,
@@ -290,7 +287,9 @@ async function run(ctx) {
 
   // The serializer alone, in this process: the same 10,000 events from the feed's own query shape.
   const { buildCalendar } = await import(new URL('feed-calendar.js', DIST));
-  const { serializeIcs } = await import(new URL('ics.js', DIST));
+  const serializers = {};
+  for (const [format, [file, fn]] of Object.entries(SERIALIZERS))
+    serializers[format] = (await import(new URL(file, DIST)))[fn];
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc');
   const r = rng(7);
@@ -316,25 +315,41 @@ async function run(ctx) {
     };
   });
   const opts = { name: 'bench', publicUrl: 'https://allmende.example', refreshMinutes: 60 };
-  serializeIcs(buildCalendar(synthetic.slice(0, 500), opts)); // warm-up
-  const inProcess = [];
-  let heapDelta = 0;
-  let rssDelta = 0;
-  let size = 0;
-  for (let i = 0; i < FEED_RUNS; i++) {
-    gc();
-    const before = process.memoryUsage();
-    const t0 = performance.now();
-    const out = serializeIcs(buildCalendar(synthetic, opts));
-    inProcess.push(performance.now() - t0);
-    // Measured while the text is still held: the feed plus what the render left for the GC.
-    const after = process.memoryUsage();
-    size = Buffer.byteLength(out);
-    heapDelta = Math.max(heapDelta, after.heapUsed - before.heapUsed);
-    rssDelta = Math.max(rssDelta, after.rss - before.rss);
+  const serializerRows = [];
+  const capped = {};
+  let ip;
+  for (const [format, serialize] of Object.entries(serializers)) {
+    serialize(buildCalendar(synthetic.slice(0, 500), opts)); // warm-up
+    const inProcess = [];
+    let heapDelta = 0;
+    let rssDelta = 0;
+    let size = 0;
+    for (let i = 0; i < FEED_RUNS; i++) {
+      gc();
+      const before = process.memoryUsage();
+      const t0 = performance.now();
+      const out = serialize(buildCalendar(synthetic, opts));
+      inProcess.push(performance.now() - t0);
+      // Measured while the text is still held: the feed plus what the render left for the GC.
+      const after = process.memoryUsage();
+      size = Buffer.byteLength(out);
+      heapDelta = Math.max(heapDelta, after.heapUsed - before.heapUsed);
+      rssDelta = Math.max(rssDelta, after.rss - before.rss);
+    }
+    const s = stats(inProcess);
+    if (format === 'ics') ip = s;
+    capped[format] = await cappedRender(ctx.opts.events, format);
+    const c = capped[format];
+    serializerRows.push([
+      `.${format}`,
+      fmt(s.p50),
+      fmt(s.max),
+      mib(size),
+      mib(heapDelta),
+      mib(rssDelta),
+      c.ok ? `renders (${fmt(c.ms)})` : /out of memory/.test(c.error) ? 'out of memory' : `FAILED: ${c.error}`,
+    ]);
   }
-  const ip = stats(inProcess);
-  const capped = await cappedRender(ctx.opts.events);
 
   // 304: If-None-Match with the current ETag, one request at a time.
   const notModified = [];
@@ -431,16 +446,13 @@ async function run(ctx) {
   );
   table(
     `feed over HTTP: full render, ${FEED_RUNS} runs (server peak RSS above idle)`,
-    ['feed', 'VEVENTs', 'size', 'median', 'max', 'peak RSS Δ'],
+    ['feed', 'VEVENTs / entries', 'size', 'median', 'max', 'peak RSS Δ'],
     feedRows,
   );
   table(
-    `feed serializer in-process: ${ctx.opts.events} events → .ics (buildCalendar + serializeIcs), ${FEED_RUNS} runs`,
-    ['median', 'max', 'size', 'heap growth at the end (max)', 'RSS Δ (max)'],
-    [[fmt(ip.p50), fmt(ip.max), mib(size), mib(heapDelta), mib(rssDelta)]],
-  );
-  note(
-    `  with the heap capped at ${CAP_OLD_MIB} MiB old + ${CAP_SEMI_MIB} MiB semi-space (a child process): ${capped.ok ? `rendered ${capped.events} events, ${mib(capped.size)}, in ${fmt(capped.ms)}` : `FAILED: ${capped.error}`}`,
+    `feed serializer in-process: ${ctx.opts.events} events (buildCalendar + serializeIcs / serializeXcal), ${FEED_RUNS} runs; last column: in a child process with the heap capped at ${CAP_OLD_MIB} MiB old + ${CAP_SEMI_MIB} MiB semi-space`,
+    ['format', 'median', 'max', 'size', 'heap growth at the end (max)', 'RSS Δ (max)', `capped heap`],
+    serializerRows,
   );
   table(
     `304: If-None-Match with the current ETag, ${ctx.opts.requests} requests one at a time (200 warm-up)`,
@@ -480,20 +492,23 @@ async function run(ctx) {
     [
       [`GET /calendar.ics of ${ctx.opts.events} events, median`, fmt(feedMedian), goal(feedMedian, GOALS.feedMs)],
       [`serializer, ${ctx.opts.events} events, median`, fmt(ip.p50), goal(ip.p50, GOALS.feedMs)],
-      [
-        `serializer within a heap of ${CAP_OLD_MIB} + ${CAP_SEMI_MIB} MiB`,
-        capped.ok ? `rendered in ${fmt(capped.ms)}` : 'out of memory',
-        capped.ok ? `met (< ${GOALS.feedMiB} MiB)` : `MISSED (< ${GOALS.feedMiB} MiB)`,
-      ],
-      [
-        'server peak RSS Δ for one /calendar.ics',
-        Number.isNaN(feedPeak) ? '–' : mib(feedPeak),
-        Number.isNaN(feedPeak)
-          ? 'not measurable here'
-          : feedPeak < GOALS.feedMiB * 1024 * 1024
-            ? `met (< ${GOALS.feedMiB} MiB)`
-            : `MISSED (< ${GOALS.feedMiB} MiB)`,
-      ],
+      ...Object.entries(capped).map(([format, c]) => [
+        `.${format} serializer within a heap of ${CAP_OLD_MIB} + ${CAP_SEMI_MIB} MiB`,
+        c.ok ? `rendered in ${fmt(c.ms)}` : 'out of memory',
+        c.ok ? `met (< ${GOALS.feedMiB} MiB)` : `MISSED (< ${GOALS.feedMiB} MiB)`,
+      ]),
+      ...['/calendar.ics', '/calendar.xml', '/calendar.atom'].map((path) => {
+        const peak = feedPeak[path];
+        return [
+          `server peak RSS Δ for one ${path}`,
+          Number.isNaN(peak) || peak === 0 ? '–' : mib(peak),
+          Number.isNaN(peak) || peak === 0
+            ? 'not measurable here'
+            : peak < GOALS.feedMiB * 1024 * 1024
+              ? `met (< ${GOALS.feedMiB} MiB)`
+              : `MISSED (< ${GOALS.feedMiB} MiB)`,
+        ];
+      }),
       ['304 p99 (public feed)', fmt(ctx.p99), goal(ctx.p99, GOALS.notModifiedP99Ms)],
       [
         'races with exactly one winner',

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -161,6 +162,9 @@ export class FeedsController {
     void reply.header('Last-Modified', feed.lastModified.toUTCString());
     void reply.header('Content-Type', feed.contentType);
     void reply.header('Content-Disposition', `inline; filename="${path.split('/').pop() ?? 'calendar.ics'}"`);
-    void reply.status(200).send(feed.body);
+    // Streamed (chunked, no Content-Length) at the pace the client reads. A render that fails in
+    // its first chunk has thrown above (the usual 500); a later failure is logged and cuts the
+    // answer short, which no client takes for a whole calendar.
+    void reply.status(200).send(Readable.from(feed.body));
   }
 }

@@ -3,12 +3,13 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { serializeAtom, type AtomEntry } from './atom.js';
+import { atomChunks, type AtomEntry } from './atom.js';
 import { buildCalendar, type FeedEvent, type FeedOverride } from './feed-calendar.js';
-import { serializeIcs } from './ics.js';
-import { occurrencesIn, scheduleOf } from './occurrences.js';
+import { started } from './feed-text.js';
+import { icsChunks } from './ics.js';
+import { occurrencesIn, scheduleOf, type ShownOccurrence } from './occurrences.js';
 import { isoDate, isoLocal, utcToLocal } from './time-zone.js';
-import { serializeXcal } from './xcal.js';
+import { xcalChunks } from './xcal.js';
 
 export type FeedFormat = 'ics' | 'xml' | 'atom';
 
@@ -25,7 +26,9 @@ export interface Validator {
 
 export interface RenderedFeed extends Validator {
   contentType: string;
-  body: string;
+  // The text in chunks of ~64 KiB, the first one made, each other one when it is read (see
+  // feed-text.ts): sent as a stream, a feed of 10,000 events is never held as a whole.
+  body: Iterable<string>;
 }
 
 const CONTENT_TYPES: Record<FeedFormat, string> = {
@@ -115,7 +118,7 @@ export class FeedsService {
     // The validator first: an event changed while we render makes the next request render again.
     const validator = await this.validator(scope, format, now);
     const events = await this.events(scope, now, format === 'atom' ? now + ATOM_DAYS * DAY : undefined);
-    let body: string;
+    let body: Iterable<string>;
     if (format === 'atom') {
       body = this.atom(events, feed, now);
     } else {
@@ -124,9 +127,9 @@ export class FeedsService {
         publicUrl: this.config.http.publicUrl,
         refreshMinutes: this.config.calendar.refreshMinutes,
       });
-      body = format === 'ics' ? serializeIcs(tree) : serializeXcal(tree);
+      body = format === 'ics' ? icsChunks(tree) : xcalChunks(tree);
     }
-    return { ...validator, contentType: CONTENT_TYPES[format], body };
+    return { ...validator, contentType: CONTENT_TYPES[format], body: started(body) };
   }
 
   async events(scope: FeedScope, now: number, startsBefore?: number): Promise<FeedEvent[]> {
@@ -193,9 +196,14 @@ export class FeedsService {
     }));
   }
 
-  private atom(events: readonly FeedEvent[], feed: { name: string; selfUrl: string }, now: number): string {
-    const entries: (AtomEntry & { at: number })[] = [];
+  private atom(events: readonly FeedEvent[], feed: { name: string; selfUrl: string }, now: number): Iterable<string> {
+    // From the start of the day: the entries stay the same all day (as the ETag does).
+    const from = startOfDay(now);
+    // Every occurrence in the window, as small records: only the first 200 are made into text.
+    const found: { event: FeedEvent; occurrence: ShownOccurrence }[] = [];
+    let updated = 0;
     for (const e of events) {
+      updated = Math.max(updated, e.updatedAt);
       const schedule = scheduleOf({
         startAt: new Date(e.start),
         endAt: new Date(e.end),
@@ -204,31 +212,22 @@ export class FeedsService {
         rrule: e.rule,
         exdates: e.exdates,
       });
-      // From the start of the day: the entries stay the same all day (as the ETag does).
-      const from = startOfDay(now);
       const { items } = occurrencesIn(schedule, e.overrides, from, from + ATOM_DAYS * DAY, ATOM_ENTRIES);
-      for (const o of items) {
-        const start = utcToLocal(e.zone, o.start);
-        const when = e.allDay ? isoDate(start) : `${isoLocal(start).slice(0, 16).replace('T', ' ')} (${e.zone})`;
-        const cancelled = o.cancelled || e.status === 'cancelled';
-        entries.push({
-          at: o.start,
-          id: `${this.config.http.publicUrl}/events/${e.slug}#${new Date(o.recurrenceId).toISOString()}`,
-          title: `${cancelled ? '[cancelled] ' : ''}${e.title} — ${when}`,
-          url: `${this.config.http.publicUrl}/events/${e.slug}`,
-          updated: e.updatedAt,
-          summary: [when, e.location, e.description].filter(Boolean).join(' · '),
-        });
-      }
+      for (const occurrence of items) found.push({ event: e, occurrence });
     }
-    entries.sort((a, b) => a.at - b.at);
-    const shown = entries.slice(0, ATOM_ENTRIES);
-    return serializeAtom({
-      id: feed.selfUrl,
-      title: feed.name,
-      selfUrl: feed.selfUrl,
-      updated: Math.max(0, ...events.map((e) => e.updatedAt)),
-      entries: shown,
+    found.sort((a, b) => a.occurrence.start - b.occurrence.start);
+    const entries = found.slice(0, ATOM_ENTRIES).map(({ event: e, occurrence: o }): AtomEntry => {
+      const start = utcToLocal(e.zone, o.start);
+      const when = e.allDay ? isoDate(start) : `${isoLocal(start).slice(0, 16).replace('T', ' ')} (${e.zone})`;
+      const cancelled = o.cancelled || e.status === 'cancelled';
+      return {
+        id: `${this.config.http.publicUrl}/events/${e.slug}#${new Date(o.recurrenceId).toISOString()}`,
+        title: `${cancelled ? '[cancelled] ' : ''}${e.title} — ${when}`,
+        url: `${this.config.http.publicUrl}/events/${e.slug}`,
+        updated: e.updatedAt,
+        summary: [when, e.location, e.description].filter(Boolean).join(' · '),
+      };
     });
+    return atomChunks({ id: feed.selfUrl, title: feed.name, selfUrl: feed.selfUrl, updated, entries });
   }
 }

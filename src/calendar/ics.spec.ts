@@ -1,5 +1,6 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
+import { largeCalendar, sha256 } from '../../test/support/calendar-fixture.js';
 import { component, escapeText, foldLine, prop, serializeIcs } from './ics.js';
 
 describe('escapeText', () => {
@@ -57,5 +58,13 @@ describe('serializeIcs', () => {
     expect(vevent?.getFirstPropertyValue('summary')).toBe(description);
     expect(vevent?.getFirstPropertyValue('location')).toBe('Raum "A", 1. OG');
     expect(vevent?.getFirstProperty('dtstart')?.getParameter('tzid')).toBe('Europe/Berlin');
+  });
+
+  // The fixture's text from before the writer made chunks (commit 0c5312f): not a byte changed.
+  it('writes a large calendar (2,000 VEVENTs, every shape) byte for byte as before', () => {
+    const text = serializeIcs(largeCalendar(2000));
+    expect(Buffer.byteLength(text)).toBe(1_746_029);
+    expect(sha256(text)).toBe('66ff993fed2de38042fb621dd4724fe660f0151288a513cd7d2e352b95a4deab');
+    expect(new ICAL.Component(ICAL.parse(text)).getAllSubcomponents('vevent')).toHaveLength(2000);
   });
 });

@@ -1,3 +1,5 @@
+import { chunked, joined } from './feed-text.js';
+
 // A small iCalendar (RFC 5545) writer. Feeds are built as a tree of components once and written
 // as text here or as XML by xcal.ts, so both always say the same.
 
@@ -79,16 +81,19 @@ function contentLine(p: IcsProperty): string {
   return foldLine(line);
 }
 
-function writeComponent(c: IcsComponent, out: string[]): void {
-  out.push(`BEGIN:${c.name}`);
-  for (const p of c.properties) out.push(contentLine(p));
-  for (const sub of c.components) writeComponent(sub, out);
-  out.push(`END:${c.name}`);
+function* lines(c: IcsComponent): Generator<string> {
+  yield `BEGIN:${c.name}\r\n`;
+  for (const p of c.properties) yield `${contentLine(p)}\r\n`;
+  for (const sub of c.components) yield* lines(sub);
+  yield `END:${c.name}\r\n`;
 }
 
-// The whole calendar as text with CRLF line ends (the last line ends with CRLF too).
+// The calendar as text with CRLF line ends (the last line ends with CRLF too), in flat chunks
+// made while the VEVENTs are (see feed-text.ts).
+export function icsChunks(calendar: IcsComponent): Generator<string> {
+  return chunked(lines(calendar));
+}
+
 export function serializeIcs(calendar: IcsComponent): string {
-  const out: string[] = [];
-  writeComponent(calendar, out);
-  return `${out.join('\r\n')}\r\n`;
+  return joined(icsChunks(calendar));
 }

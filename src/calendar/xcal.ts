@@ -1,9 +1,13 @@
+import { chunked, joined } from './feed-text.js';
 import type { IcsComponent, IcsProperty } from './ics.js';
 
 // xCal (RFC 6321): the same tree as the .ics feed, as XML.
 
+// Markup characters become character references; what XML 1.0 does not allow in a document
+// (control characters but tab and line breaks, U+FFFE, U+FFFF, halves of surrogate pairs) and
+// the C1 controls are dropped.
 export function escapeXml(s: string): string {
-  return s.replace(/[^\P{Cc}\t\n\r]/gu, '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return s.replace(/[^\P{Cc}\t\n\r]|[\uFFFE\uFFFF]|\p{Cs}/gu, '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 // 20260324T190000Z → 2026-03-24T19:00:00Z; 20260324 → 2026-03-24
@@ -63,27 +67,36 @@ function params(p: IcsProperty): string {
   return `<parameters>${inner}</parameters>`;
 }
 
-function writeComponent(c: IcsComponent, out: string[]): void {
+function* elements(c: IcsComponent): Generator<string> {
   const name = c.name.toLowerCase();
-  out.push(`<${name}><properties>`);
+  yield `<${name}><properties>\n`;
   for (const p of c.properties) {
     const pname = p.name.toLowerCase();
-    out.push(`<${pname}>${params(p)}${value(p)}</${pname}>`);
+    yield `<${pname}>${params(p)}${value(p)}</${pname}>\n`;
   }
-  out.push('</properties>');
+  yield '</properties>\n';
   let any = false;
   for (const sub of c.components) {
-    if (!any) out.push('<components>');
+    if (!any) yield '<components>\n';
     any = true;
-    writeComponent(sub, out);
+    yield* elements(sub);
   }
-  if (any) out.push('</components>');
-  out.push(`</${name}>`);
+  if (any) yield '</components>\n';
+  yield `</${name}>\n`;
+}
+
+function* document(calendar: IcsComponent): Generator<string> {
+  yield '<?xml version="1.0" encoding="utf-8"?>\n<icalendar xmlns="urn:ietf:params:xml:ns:icalendar-2.0">\n';
+  yield* elements(calendar);
+  yield '</icalendar>\n';
+}
+
+// The same text the .ics feed's tree makes, one line per element, in flat chunks made while the
+// VEVENTs are (see feed-text.ts).
+export function xcalChunks(calendar: IcsComponent): Generator<string> {
+  return chunked(document(calendar));
 }
 
 export function serializeXcal(calendar: IcsComponent): string {
-  const out = ['<?xml version="1.0" encoding="utf-8"?>', '<icalendar xmlns="urn:ietf:params:xml:ns:icalendar-2.0">'];
-  writeComponent(calendar, out);
-  out.push('</icalendar>');
-  return `${out.join('\n')}\n`;
+  return joined(xcalChunks(calendar));
 }
