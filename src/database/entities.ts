@@ -32,6 +32,7 @@ import { Announcement } from '../calendar/entities/announcement.entity.js';
 import { Booking } from '../calendar/entities/booking.entity.js';
 import { CalendarEvent } from '../calendar/entities/calendar-event.entity.js';
 import { CalendarResource } from '../calendar/entities/calendar-resource.entity.js';
+import { EventFormerSlug } from '../calendar/entities/event-former-slug.entity.js';
 import { EventOccurrence } from '../calendar/entities/event-occurrence.entity.js';
 import { FeedState } from '../calendar/entities/feed-state.entity.js';
 import { FeedToken } from '../calendar/entities/feed-token.entity.js';
@@ -75,6 +76,7 @@ export const entities = [
   FeedToken,
   Announcement,
   FeedState,
+  EventFormerSlug,
   SpaceStateChange,
   SpacePresence,
 ];

@@ -11,6 +11,7 @@ import { Migration0009Directory } from './0009-directory.js';
 import { Migration0010Calendar } from './0010-calendar.js';
 import { Migration0011CalendarFeedState } from './0011-calendar-feed-state.js';
 import { Migration0012StartPage } from './0012-start-page.js';
+import { Migration0013CalendarFormerSlugs } from './0013-calendar-former-slugs.js';
 
 // Every migration in order. `npm run migration:create -- <name>` writes a new file: rename it to
 // the next number, make its down() refuse (allmende does not downgrade) and add it here.
@@ -27,4 +28,5 @@ export const migrationsList: MigrationObject[] = [
   { name: '0010-calendar', class: Migration0010Calendar },
   { name: '0011-calendar-feed-state', class: Migration0011CalendarFeedState },
   { name: '0012-start-page', class: Migration0012StartPage },
+  { name: '0013-calendar-former-slugs', class: Migration0013CalendarFormerSlugs },
 ];
