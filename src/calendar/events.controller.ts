@@ -43,7 +43,10 @@ export class EventsController {
 
   @Get(':ref')
   @Access('public')
-  @ApiOperation({ summary: 'One event by id or slug (members’ events after login)' })
+  @ApiOperation({
+    summary:
+      'One event by id or slug (members’ events after login); a slug the event had before finds it too, the answer carrying its current slug and url',
+  })
   get(@Req() req: RequestWithActor, @Param('ref') ref: string) {
     return this.events.get(req.actor, ref);
   }

@@ -13,6 +13,7 @@ import { BookingsService } from './bookings.service.js';
 import type { CreateEventInput, OccurrenceInput, RangeQuery, UpdateEventInput } from './calendar.schemas.js';
 import { seesMembersEvents } from './calendar-access.js';
 import { CalendarEvent } from './entities/calendar-event.entity.js';
+import { EventFormerSlug } from './entities/event-former-slug.entity.js';
 import { EventOccurrence } from './entities/event-occurrence.entity.js';
 import { endKeepingLength, localTimes, rangeOrder, rangeTooLong, resolveTimes, type Times } from './event-times.js';
 import { eventView, occurrenceViews, type EventView, type OccurrenceView } from './event-view.js';
@@ -151,6 +152,9 @@ export class EventsService {
       const statusChanged = input.status !== undefined && input.status !== event.status;
       if (input.slug !== undefined && input.slug !== event.slug) {
         await this.assertSlugFree(em, input.slug, event.id);
+        // The old address keeps leading here; one the event had before is simply current again.
+        await em.nativeDelete(EventFormerSlug, { slug: input.slug, event });
+        em.create(EventFormerSlug, { slug: event.slug, event });
         event.slug = input.slug;
       }
       if (input.title !== undefined) event.title = input.title;
@@ -356,9 +360,15 @@ export class EventsService {
   }
 
   // The event a caller may see: members' events are not there for the public (404, not 403).
+  // A slug the event had before finds it too (its answer carries the current slug).
   async load(em: EntityManager, ref: string, actor: Actor | undefined): Promise<CalendarEvent> {
     const parsed = parseThingRef(ref);
-    const event = parsed ? await em.findOne(CalendarEvent, parsed, { populate: ['resources', 'responsible'] }) : null;
+    const populate = ['resources', 'responsible'] as const;
+    let event = parsed ? await em.findOne(CalendarEvent, parsed, { populate }) : null;
+    if (!event && parsed && 'slug' in parsed) {
+      const former = await em.findOne(EventFormerSlug, { slug: parsed.slug });
+      if (former) event = await em.findOne(CalendarEvent, { id: former.event.id }, { populate });
+    }
     if (!event || (event.visibility === 'members' && !seesMembersEvents(actor))) throw AppError.notFound('event');
     return event;
   }
@@ -425,16 +435,21 @@ export class EventsService {
   private async freeSlugFor(em: EntityManager, title: string): Promise<string> {
     const base = slugify(title).replace(/^ding(?=-|$)/, 'event');
     const rows = await em.execute<{ slug: string }[]>(
-      "select slug from calendar_event where slug = ? or slug like ? || '-%'",
-      [base, base],
+      `select slug from calendar_event where slug = ? or slug like ? || '-%'
+        union all select slug from calendar_event_former_slug where slug = ? or slug like ? || '-%'`,
+      [base, base, base, base],
     );
     return freeSlug(base, new Set(rows.map((r) => r.slug)));
   }
 
+  // A slug is free unless another event has it now or had it before (its old links lead there).
   private async assertSlugFree(em: EntityManager, slug: string, selfId: number): Promise<void> {
     const [clash] = await em.execute<{ title: string }[]>(
-      'select title from calendar_event where slug = ? and id <> ?',
-      [slug, selfId],
+      `select title from calendar_event where slug = ? and id <> ?
+        union all select e.title from calendar_event_former_slug f join calendar_event e on e.id = f.event_id
+         where f.slug = ? and f.event_id <> ?
+        limit 1`,
+      [slug, selfId, slug, selfId],
     );
     if (clash)
       throw AppError.of(

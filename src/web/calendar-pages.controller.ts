@@ -17,6 +17,7 @@ import { PageContextService } from './page-context.service.js';
 import type { PageContext } from './views.js';
 import { sendPage } from './views.js';
 import { errorsByField, errorsOf, refusalText } from './field-errors.js';
+import { movedEventLocation } from './rooms/event-address.js';
 import { droppedOf } from './rooms/rooms-forms.js';
 
 type PageRequest = FastifyRequest & RequestWithActor;
@@ -126,6 +127,9 @@ export class CalendarPagesController {
     const ctx = await this.pages.of(req, reply);
     try {
       const event = await this.events.get(req.actor, ref);
+      // An address the event had before (mails, feeds, posters) leads on to the current one.
+      const moved = movedEventLocation(ref, event.slug, req.url);
+      if (moved) return reply.redirect(moved, 301);
       const next = await this.events.nextOccurrences(req.actor, ref, 10);
       // What the last change did (?done=… after the edit or an occurrence form).
       const key = `occ.done.${done ?? ''}`;

@@ -63,12 +63,65 @@ describe('changing events: slug, responsible member, series with moved dates', (
       url: 'http://allmende.test/events/lesekreis-maerz',
     });
     expect(renamed.body.droppedOccurrences).toEqual([]);
-    expect((await rosa.get('/api/events/lesekreis')).status).toBe(404);
+    // The old address still finds the event, under its current slug.
+    expect((await rosa.get('/api/events/lesekreis')).body).toMatchObject({ slug: 'lesekreis-maerz', uid });
 
     const { events } = parseFeed((await t.http.get('/calendar.ics')).text);
     const inFeed = events.find((e) => e.summary === 'Lesekreis');
     expect(inFeed?.uid).toBe(uid);
     expect(inFeed?.component.getFirstPropertyValue('url')).toBe('http://allmende.test/events/lesekreis-maerz');
+  });
+
+  it('keeps former slugs: they find the event and stay its own until it is deleted', async () => {
+    const created = await rosa
+      .post('/api/events')
+      .send({ title: 'Grillen', slug: 'grillen-a', start: `${Y}-07-04T17:00`, end: `${Y}-07-04T22:00` });
+    const uid = created.body.uid as string;
+    expect((await rosa.patch('/api/events/grillen-a').send({ slug: 'grillen-b' })).status).toBe(200);
+    expect((await rosa.patch('/api/events/grillen-b').send({ slug: 'grillen-c' })).status).toBe(200);
+    // Both old addresses answer the event itself, with its current slug and address.
+    for (const old of ['grillen-a', 'grillen-b']) {
+      const res = await t.http.get(`/api/events/${old}`);
+      expect(res.status, old).toBe(200);
+      expect(res.body).toMatchObject({ slug: 'grillen-c', uid, url: 'http://allmende.test/events/grillen-c' });
+    }
+    // A change through an old address changes the same event.
+    const retitled = await rosa.patch('/api/events/grillen-a').send({ title: 'Grillen am See' });
+    expect(retitled.body).toMatchObject({ slug: 'grillen-c', title: 'Grillen am See', uid });
+
+    // Nobody else takes a former slug: not at creation, not with a new slug; a made-up slug skips it.
+    const taken = [{ field: 'slug', message: 'already used by "Grillen am See"' }];
+    const other = { start: `${Y}-07-11T17:00`, end: `${Y}-07-11T22:00` };
+    const refused = await karl.post('/api/events').send({ title: 'Anderes', slug: 'grillen-a', ...other });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.fields).toEqual(taken);
+    const karls = await karl.post('/api/events').send({ title: 'Grillen B', ...other });
+    expect(karls.body.slug).toBe('grillen-b-2');
+    const renamed = await karl.patch('/api/events/grillen-b-2').send({ slug: 'grillen-b' });
+    expect(renamed.status).toBe(409);
+    expect(renamed.body.error.fields).toEqual(taken);
+
+    // The event itself goes back to one: it is simply current again, the others still lead to it.
+    const back = await rosa.patch('/api/events/grillen-c').send({ slug: 'grillen-a' });
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+    expect(back.body).toMatchObject({ slug: 'grillen-a', uid });
+    for (const old of ['grillen-b', 'grillen-c']) {
+      expect((await t.http.get(`/api/events/${old}`)).body.slug, old).toBe('grillen-a');
+    }
+    const former = await t.orm.em
+      .fork()
+      .execute('select slug from calendar_event_former_slug where slug like ? order by slug', ['grillen-%']);
+    expect(former).toEqual([{ slug: 'grillen-b' }, { slug: 'grillen-c' }]);
+
+    // Deleting the event frees all its addresses.
+    expect((await rosa.delete('/api/events/grillen-b')).status).toBe(204);
+    for (const slug of ['grillen-a', 'grillen-b', 'grillen-c']) {
+      expect((await t.http.get(`/api/events/${slug}`)).status, slug).toBe(404);
+    }
+    expect((await karl.patch('/api/events/grillen-b-2').send({ slug: 'grillen-b' })).status).toBe(200);
+    const again = await karl.post('/api/events').send({ title: 'Grillen', slug: 'grillen-a', ...other });
+    expect(again.status).toBe(201);
+    expect(again.body.uid).not.toBe(uid);
   });
 
   it('hands an event over: helpers to any active member, members keep themselves', async () => {

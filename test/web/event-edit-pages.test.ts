@@ -66,8 +66,67 @@ describe('event edit form: address, responsible member, series changes; the room
     expect(moved.status).toBe(303);
     expect(moved.headers.location).toBe('/events/lesekreis-neu?done=saved');
     expect((await rosa.page('/events/lesekreis-neu?done=saved')).text).toContain('role="status"');
-    expect((await rosa.page('/events/lesekreis')).status).toBe(404);
+    // The old address leads on to the new one.
+    const old = await rosa.page('/events/lesekreis');
+    expect(old.status).toBe(301);
+    expect(old.headers.location).toBe('/events/lesekreis-neu');
     expect((await rosa.get('/api/events/lesekreis-neu')).body.uid).toBe(uid);
+  });
+
+  it('leads old addresses to the current one (query kept), keeps them the event’s, frees them on delete', async () => {
+    const at = (day: string, extra: Record<string, string>) => form(day, { title: 'Flohmarkt', ...extra });
+    await rosa.post('/api/events').send({ ...at(soon(9), {}), slug: 'flohmarkt-a' });
+    const first = await rosa.form('/events/flohmarkt-a/edit', at(soon(9), { slug: 'flohmarkt-b' }));
+    expect(first.headers.location).toBe('/events/flohmarkt-b?done=saved');
+    const second = await rosa.form('/events/flohmarkt-b/edit', at(soon(9), { slug: 'flohmarkt-c' }));
+    expect(second.headers.location).toBe('/events/flohmarkt-c?done=saved');
+
+    for (const old of ['flohmarkt-a', 'flohmarkt-b']) {
+      const page = await t.http.get(`/events/${old}?done=saved&von=plakat`).set('Accept', 'text/html');
+      expect(page.status, old).toBe(301);
+      expect(page.headers.location).toBe('/events/flohmarkt-c?done=saved&von=plakat');
+      const edit = await rosa.page(`/events/${old}/edit?x=1`);
+      expect(edit.status, old).toBe(301);
+      expect(edit.headers.location).toBe('/events/flohmarkt-c/edit?x=1');
+    }
+    expect((await rosa.page('/events/flohmarkt-c')).status).toBe(200);
+
+    // Another event cannot take it: the field says whose it is.
+    const taken = await karl.form(
+      '/events/cocktailparty/edit',
+      form(soon(3), { title: 'Cocktailparty', slug: 'flohmarkt-a' }),
+    );
+    expect(taken.status).toBe(409);
+    expect(/<small id="slug-error">([^<]*)<\/small>/.exec(taken.text)?.[1]).toBe('schon vergeben an „Flohmarkt“');
+
+    // The event itself goes back to it; then the newer address leads there.
+    const back = await rosa.form('/events/flohmarkt-c/edit', at(soon(9), { slug: 'flohmarkt-a' }));
+    expect(back.headers.location).toBe('/events/flohmarkt-a?done=saved');
+    expect((await rosa.page('/events/flohmarkt-a')).status).toBe(200);
+    expect((await rosa.page('/events/flohmarkt-c')).headers.location).toBe('/events/flohmarkt-a');
+
+    // Deleted: the old addresses are gone and free.
+    expect((await rosa.delete('/api/events/flohmarkt-a')).status).toBe(204);
+    expect((await rosa.page('/events/flohmarkt-b')).status).toBe(404);
+    const free = await karl.form(
+      '/events/cocktailparty/edit',
+      form(soon(3), { title: 'Cocktailparty', slug: 'flohmarkt-a' }),
+    );
+    expect(free.headers.location).toBe('/events/flohmarkt-a?done=saved');
+    await karl.form('/events/flohmarkt-a/edit', form(soon(3), { title: 'Cocktailparty', slug: 'cocktailparty' }));
+  });
+
+  it('does not tell strangers where a members’ event moved', async () => {
+    await rosa.post('/api/events').send({ ...form(soon(10), { title: 'Vorstandsrunde' }), visibility: 'members' });
+    await rosa.form(
+      '/events/vorstandsrunde/edit',
+      form(soon(10), { title: 'Vorstandsrunde', visibility: 'members', slug: 'runde' }),
+    );
+    const stranger = await t.http.get('/events/vorstandsrunde').set('Accept', 'text/html');
+    expect(stranger.status).toBe(404);
+    expect(stranger.headers.location).toBeUndefined();
+    expect((await t.http.get('/api/events/vorstandsrunde')).status).toBe(404);
+    expect((await rosa.page('/events/vorstandsrunde')).headers.location).toBe('/events/runde');
   });
 
   it('lets helpers hand an event over by username; members see who is responsible', async () => {

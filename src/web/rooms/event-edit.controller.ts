@@ -18,6 +18,7 @@ import { PageContextService } from '../page-context.service.js';
 import { sendPage, type PageContext } from '../views.js';
 import { errorsByField, errorsOf, refusalText } from '../field-errors.js';
 import { translate } from '../i18n.js';
+import { movedEventLocation } from './event-address.js';
 import { eventFormInput, savedLocation, timeFieldOf, zonesWith, type Values } from './rooms-forms.js';
 
 const NEXT = 10;
@@ -64,8 +65,11 @@ export class EventEditController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
+    const seen = await this.events.get(actor, ref);
+    const moved = movedEventLocation(ref, seen.slug, req.url, '/edit');
+    if (moved) return reply.redirect(moved, 301);
     const ctx = await this.pages.of(req, reply);
-    const event = await this.editable(actor, ref);
+    const event = this.editableOf(seen);
     const values = valuesOf(event, await this.responsibleUsername(event));
     return this.form(reply, 200, ctx, actor, event, values, {});
   }
@@ -196,7 +200,10 @@ export class EventEditController {
 
   // The event, if the caller may change it (else the 403 page, or 404 for what they cannot see).
   private async editable(actor: Actor, ref: string): Promise<EventView> {
-    const event = await this.events.get(actor, ref);
+    return this.editableOf(await this.events.get(actor, ref));
+  }
+
+  private editableOf(event: EventView): EventView {
     if (!event.editable) {
       throw AppError.of('FORBIDDEN', {
         message: 'only the people responsible for the event, helpers and the board change it',
