@@ -89,7 +89,7 @@ export function resolveTimes(input: TimesInput): Times | FieldProblem[] {
   let rrule: string | null = null;
   if (input.rrule) {
     const r = normalizeRule(input.rrule, first, timeZone, input.allDay);
-    if ('problem' in r) return [{ field: 'rrule', message: r.problem }];
+    if ('problem' in r) return [{ field: 'rrule', ...r.problem }];
     rrule = r.rule;
   }
   return { timeZone, allDay: input.allDay, startAt, endAt, start: first, rrule };

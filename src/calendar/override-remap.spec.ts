@@ -23,7 +23,7 @@ function schedule(s: Series): Schedule {
   let rule: string | null = null;
   if (s.rule) {
     const r = normalizeRule(s.rule, start, zone, allDay);
-    if ('problem' in r) throw new Error(r.problem);
+    if ('problem' in r) throw new Error(r.problem.message);
     rule = r.rule;
   }
   return {

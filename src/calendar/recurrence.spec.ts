@@ -6,7 +6,7 @@ const start = parseLocal('2026-03-10T19:00')!;
 
 function weekly(rule: string, extra: Partial<Schedule> = {}): Schedule {
   const r = normalizeRule(rule, start, 'Europe/Berlin', false);
-  if ('problem' in r) throw new Error(r.problem);
+  if ('problem' in r) throw new Error(r.problem.message);
   return {
     start,
     zone: 'Europe/Berlin',
@@ -48,7 +48,7 @@ describe('normalizeRule', () => {
     ['FREQ=WEEKLY;;', 'is not KEY=VALUE'],
   ])('refuses %j (%s)', (input, problem) => {
     const r = normalizeRule(input, start, 'Europe/Berlin', false);
-    expect('problem' in r && r.problem).toContain(problem);
+    expect('problem' in r && r.problem.message).toContain(problem);
   });
 });
 

@@ -1,4 +1,5 @@
 import ICAL from 'ical.js';
+import type { Problem } from '../core/app.errors.js';
 import { addLocalDays, icsDate, icsUtc, localAsUtc, localToUtc, utcToLocal, type LocalDateTime } from './time-zone.js';
 
 // Recurrence rules (RRULE) of events: checked and normalised when an event is saved, expanded
@@ -44,7 +45,10 @@ export interface Occurrence {
   end: number;
 }
 
-export type RuleResult = { rule: string } | { problem: string };
+// A refused rule's problem in English, with the key a page says it by (see Problem).
+export type RuleResult = { rule: string } | { problem: Problem };
+
+const MAX_INTERVAL = 999;
 
 function parseUntil(value: string, zone: string, allDay: boolean): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/.exec(value);
@@ -67,32 +71,52 @@ export function normalizeRule(input: string, start: LocalDateTime, zone: string,
     .trim()
     .replace(/^RRULE:/i, '')
     .toUpperCase();
-  if (text.length === 0 || text.length > 500) return { problem: 'must be an RRULE such as FREQ=WEEKLY;BYDAY=TU' };
+  if (text.length === 0 || text.length > 500) {
+    return { problem: { message: 'must be an RRULE such as FREQ=WEEKLY;BYDAY=TU', key: 'rrule.form' } };
+  }
   const parts = new Map<string, string>();
   for (const part of text.split(';')) {
     const [key = '', value, extra] = part.split('=');
-    if (value === undefined || extra !== undefined || value === '') return { problem: `"${part}" is not KEY=VALUE` };
-    if (!PARTS.includes(key)) return { problem: `${key} is not supported (use ${PARTS.join(', ')})` };
-    if (parts.has(key)) return { problem: `${key} is given twice` };
+    if (value === undefined || extra !== undefined || value === '') {
+      return { problem: { message: `"${part}" is not KEY=VALUE`, key: 'rrule.keyValue', params: { part } } };
+    }
+    if (!PARTS.includes(key)) {
+      const params = { part: key, parts: PARTS.join(', ') };
+      return {
+        problem: { message: `${key} is not supported (use ${params.parts})`, key: 'rrule.unsupported', params },
+      };
+    }
+    if (parts.has(key))
+      return { problem: { message: `${key} is given twice`, key: 'rrule.twice', params: { part: key } } };
     parts.set(key, value);
   }
   const freq = parts.get('FREQ');
-  if (!freq) return { problem: 'FREQ is missing' };
-  if (!FREQS.includes(freq)) return { problem: `FREQ must be one of ${FREQS.join(', ')}` };
+  if (!freq) return { problem: { message: 'FREQ is missing', key: 'rrule.noFreq' } };
+  if (!FREQS.includes(freq)) {
+    const freqs = FREQS.join(', ');
+    return { problem: { message: `FREQ must be one of ${freqs}`, key: 'rrule.freq', params: { freqs } } };
+  }
   const count = parts.get('COUNT');
   if (count !== undefined && !(/^\d{1,4}$/.test(count) && Number(count) >= 1 && Number(count) <= MAX_COUNT)) {
-    return { problem: `COUNT must be a whole number from 1 to ${MAX_COUNT}` };
+    const message = `COUNT must be a whole number from 1 to ${MAX_COUNT}`;
+    return { problem: { message, key: 'rrule.count', params: { max: MAX_COUNT } } };
   }
   const interval = parts.get('INTERVAL');
   if (interval !== undefined && !(/^\d{1,3}$/.test(interval) && Number(interval) >= 1)) {
-    return { problem: 'INTERVAL must be a whole number from 1 to 999' };
+    const message = `INTERVAL must be a whole number from 1 to ${MAX_INTERVAL}`;
+    return { problem: { message, key: 'rrule.interval', params: { max: MAX_INTERVAL } } };
   }
   const untilText = parts.get('UNTIL');
   if (untilText !== undefined) {
-    if (count !== undefined) return { problem: 'COUNT and UNTIL exclude each other' };
+    if (count !== undefined)
+      return { problem: { message: 'COUNT and UNTIL exclude each other', key: 'rrule.countUntil' } };
     const until = parseUntil(untilText, zone, allDay);
-    if (until === undefined) return { problem: 'UNTIL must be a date (20261231) or a time (20261231T235959Z)' };
-    if (until < localToUtc(zone, start)) return { problem: 'UNTIL is before the start' };
+    if (until === undefined) {
+      const message = 'UNTIL must be a date (20261231) or a time (20261231T235959Z)';
+      return { problem: { message, key: 'rrule.untilForm' } };
+    }
+    if (until < localToUtc(zone, start))
+      return { problem: { message: 'UNTIL is before the start', key: 'rrule.untilBefore' } };
     parts.set('UNTIL', allDay ? icsDate(utcToLocal(zone, until)) : icsUtc(until));
   }
   const rule = [...parts].map(([k, v]) => `${k}=${v}`).join(';');
@@ -100,7 +124,8 @@ export function normalizeRule(input: string, start: LocalDateTime, zone: string,
     // ical.js checks the BY… values (days, months, ranges).
     ICAL.Recur.fromString(rule);
   } catch (err) {
-    return { problem: (err as Error).message };
+    const detail = (err as Error).message;
+    return { problem: { message: detail, key: 'rrule.invalid', params: { detail } } };
   }
   return { rule };
 }

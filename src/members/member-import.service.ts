@@ -4,7 +4,13 @@ import type { Actor } from '../core/actor.js';
 import { AuditService } from '../core/audit.service.js';
 import { decodeCsvBytes, detectDelimiter, type CsvEncoding } from './csv/csv-decode.js';
 import { parseCsv } from './csv/csv-parse.js';
-import { mapHeader, toImportRecords, type MemberImportProblem, type MemberImportRecord } from './csv/member-csv.js';
+import {
+  mapHeader,
+  toImportRecords,
+  type MappedColumn,
+  type MemberImportProblem,
+  type MemberImportRecord,
+} from './csv/member-csv.js';
 import { Member } from './entities/member.entity.js';
 import { MembershipPeriod } from './entities/membership-period.entity.js';
 import { MembershipStatus } from './entities/membership-status.entity.js';
@@ -78,8 +84,10 @@ export class MemberImportService {
       return report;
     }
     const mapping = mapHeader(header.cells);
-    if ('error' in mapping) {
-      report.problems.push({ line: header.line, message: mapping.error });
+    if ('problems' in mapping) {
+      // One problem for the API (its message as before); the page says each part.
+      const message = mapping.problems.map((p) => p.message).join('; ');
+      report.problems.push({ line: header.line, message, parts: mapping.problems });
       return report;
     }
     const { records, problems } = toImportRecords(rows, mapping.columns, parsed.errors);
@@ -89,7 +97,9 @@ export class MemberImportService {
     const statuses = new Set((await em.find(MembershipStatus, {})).map((s) => s.code));
     const existing = await this.loadExisting(em, records);
     const plan = planImport(records, existing, statuses, today());
-    report.problems = [...problems, ...plan.problems].sort((a, b) => a.line - b.line);
+    report.problems = withColumns([...problems, ...plan.problems], header.cells, mapping.columns).sort(
+      (a, b) => a.line - b.line,
+    );
     report.actions = plan.actions;
     for (const a of plan.actions)
       report[a.kind === 'create' ? 'created' : a.kind === 'update' ? 'updated' : 'unchanged']++;
@@ -221,6 +231,23 @@ export class MemberImportService {
       actorLabel: actor.label,
     });
   }
+}
+
+// Pure: each problem of a field with the header the file gave its column, for the page to show.
+function withColumns(
+  problems: MemberImportProblem[],
+  cells: readonly string[],
+  columns: readonly MappedColumn[],
+): MemberImportProblem[] {
+  const headers = new Map<string, string>();
+  columns.forEach((c, i) => {
+    const cell = cells[i]?.replace(/^\uFEFF/, '').trim();
+    if (c && c !== 'ignore' && cell && !headers.has(c)) headers.set(c, cell);
+  });
+  return problems.map((p) => {
+    const column = p.field === undefined ? undefined : headers.get(p.field);
+    return column === undefined ? p : { ...p, column };
+  });
 }
 
 // NUL bytes or many control characters in the first 4 KiB: text files have neither.

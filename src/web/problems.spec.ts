@@ -4,7 +4,10 @@ import { resolveTimes } from '../calendar/event-times.js';
 import { AppError, type Problem } from '../core/app.errors.js';
 import { borrowProblem, ownershipProblems } from '../inventory/ownership.js';
 import { slugProblem } from '../inventory/thing-ref.js';
-import { toImportRecords } from '../members/csv/member-csv.js';
+import { normalizeRule } from '../calendar/recurrence.js';
+import { parseLocal } from '../calendar/time-zone.js';
+import { parseCsv } from '../members/csv/csv-parse.js';
+import { mapHeader, toImportRecords } from '../members/csv/member-csv.js';
 import { errorsOf, refusalText } from './field-errors.js';
 import { problemText, zodGerman } from './problems.js';
 
@@ -32,6 +35,34 @@ describe('problemText', () => {
   it('keeps the English message of a problem without a key', () => {
     expect(problemText('de', { message: 'FREQ is missing' })).toBe('FREQ is missing');
     expect(problemText('en', { message: 'FREQ is missing' })).toBe('FREQ is missing');
+  });
+});
+
+describe('recurrence rules and import files in German', () => {
+  it('says a refused rule in German, ical.js’s own words kept', () => {
+    const first = parseLocal('2026-03-10T19:00')!;
+    const say = (rule: string) => {
+      const r = normalizeRule(rule, first, 'Europe/Berlin', false);
+      return 'problem' in r ? problemText('de', r.problem) : r.rule;
+    };
+    expect(say('jeden Dienstag')).toBe('„JEDEN DIENSTAG“ hat nicht die Form SCHLÜSSEL=WERT');
+    expect(say('FREQ=DAILY;COUNT=0')).toBe('COUNT muss eine ganze Zahl von 1 bis 1000 sein');
+    expect(say('FREQ=DAILY;UNTIL=20250101')).toBe('UNTIL liegt vor dem Beginn');
+    expect(say('FREQ=HOURLY')).toBe('FREQ muss eines von DAILY, WEEKLY, MONTHLY, YEARLY sein');
+    expect(say('FREQ=WEEKLY;BYDAY=XX')).toBe('ist keine gültige Regel (invalid BYDAY value "XX")');
+  });
+
+  it('says the header’s and the parser’s problems in German', () => {
+    const h = mapHeader(['Nr', 'Lieblingsfarbe', 'Nr']);
+    const said = 'problems' in h ? h.problems.map((p) => problemText('de', p)) : [];
+    expect(said[0]).toMatch(/^unbekannte Spalte „Lieblingsfarbe“; möglich sind: Mitgliedsnummer, /);
+    expect(said.slice(1)).toEqual([
+      'die Spalte „Nr“ (Feld 3) ist dieselbe wie „Nr“ (Feld 1)',
+      'die Spalte für den Vornamen fehlt (Vorname, first_name, firstname, given_name)',
+      'die Spalte für den Nachnamen fehlt (Nachname, Name, last_name, lastname, surname, family_name)',
+    ]);
+    const [open] = parseCsv('a;b\n1;"offen\n', ';').errors;
+    expect(open && problemText('de', open)).toBe('das Anführungszeichen in Feld 2 wird nie geschlossen');
   });
 });
 
@@ -94,7 +125,30 @@ describe('the English catalog', () => {
       timeZone: 'Mars/X',
       allDay: false,
     });
+    const first = parseLocal('2026-03-10T19:00')!;
+    const rules = [
+      '',
+      'jeden Dienstag',
+      'FREQ=WEEKLY;BYHOUR=10',
+      'FREQ=WEEKLY;FREQ=DAILY',
+      'BYDAY=TU',
+      'FREQ=HOURLY',
+      'FREQ=DAILY;COUNT=0',
+      'FREQ=DAILY;INTERVAL=0',
+      'FREQ=DAILY;COUNT=3;UNTIL=20270101',
+      'FREQ=DAILY;UNTIL=gestern',
+      'FREQ=DAILY;UNTIL=20250101',
+      'FREQ=WEEKLY;BYDAY=XX',
+    ].map((r) => normalizeRule(r, first, 'Europe/Berlin', false));
+    const headers = [
+      ['Vorname', 'Farbe'],
+      ['Nr', 'Farbe', 'Hut', 'Nr'],
+    ].map(mapHeader);
+    const csv = parseCsv('a;b\n1;"x"y\n2;"z\nw"v\n4;"open\n', ';');
     const problems: Problem[] = [
+      ...rules.flatMap((r) => ('problem' in r ? [r.problem] : [])),
+      ...headers.flatMap((h) => ('problems' in h ? h.problems : [])),
+      ...csv.errors,
       ...passwordProblems(`karl ${'x'.repeat(1030)}`, ['karl']),
       ...passwordProblems('passwort', []),
       ...ownershipProblems({ ownership: 'lent-to-club', ...base }),
@@ -104,7 +158,7 @@ describe('the English catalog', () => {
       // The time zone is worded for people on the pages, in English too (so are the other times).
       ...(Array.isArray(times) ? times.map((p) => ({ ...p, message: 'unknown time zone "Mars/X"' })) : []),
     ].filter((p): p is Problem => p !== undefined);
-    expect(problems.length).toBeGreaterThan(15);
+    expect(problems.length).toBeGreaterThan(40);
     for (const p of problems) {
       expect(p.key, p.message).toBeDefined();
       expect(problemText('en', p)).toBe(p.message);

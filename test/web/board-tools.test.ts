@@ -103,14 +103,14 @@ describe('member import', () => {
     const res = await upload({ csv: broken });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Es wurde nichts importiert');
-    expect(res.text).toContain('<tr><td>3</td><td>firstName</td><td>der Vorname fehlt</td></tr>');
+    expect(res.text).toContain('<tr><td>3</td><td>Vorname</td><td>der Vorname fehlt</td></tr>');
     expect(res.text).toContain(
-      '<tr><td>4</td><td>memberNumber</td><td>die Mitgliedsnummer „BR 3“ enthält Leerzeichen</td></tr>',
+      '<tr><td>4</td><td>Mitgliedsnummer</td><td>die Mitgliedsnummer „BR 3“ enthält Leerzeichen</td></tr>',
     );
     const en = await upload({ csv: broken }).set('Accept-Language', 'en');
-    expect(en.text).toContain('<tr><td>3</td><td>firstName</td><td>first name is missing</td></tr>');
+    expect(en.text).toContain('<tr><td>3</td><td>Vorname</td><td>first name is missing</td></tr>');
     expect(en.text).toContain(
-      '<tr><td>4</td><td>memberNumber</td><td>member number &#39;BR 3&#39; contains spaces</td></tr>',
+      '<tr><td>4</td><td>Mitgliedsnummer</td><td>member number &#39;BR 3&#39; contains spaces</td></tr>',
     );
     expect(res.text).not.toContain('Jetzt importieren');
     expect(res.text).toContain('BR 3;Mit;Leerzeichen');

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, loginAs, makeMember, postForm, type TestApp } from '../support/test-app.js';
+import {
+  createTestApp,
+  loginAs,
+  makeMember,
+  postForm,
+  PUBLIC_URL,
+  TEST_CSRF,
+  type TestApp,
+} from '../support/test-app.js';
 
 // The problems the services (and the schemas the pages share with the API) find, next to the
 // field on a German page and on an English one; the API keeps answering in English.
@@ -90,6 +98,108 @@ describe('a field’s problem in the page’s language', () => {
     );
     const en = await boardForm('en', `/board/members/${m.id}/welcome`, {});
     expect(en.text).toContain('the member has no private address to send the welcome mail to');
+  });
+
+  it('says a refused recurrence rule in German at the rrule field of the event forms', async () => {
+    const rosa = await loginAs(t, 'member');
+    const day = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+    const times = { start: `${day}T19:00`, end: `${day}T21:00` };
+    const create = (lang: 'de' | 'en', rrule: string) =>
+      rosa.form('/calendar/events', { title: 'Lesekreis', ...times, rrule }).set('Accept-Language', lang);
+    const de = await create('de', 'FREQ=DAILY;COUNT=0');
+    expect(de.status).toBe(400);
+    expect(de.text).toContain('<small id="rrule-error">COUNT muss eine ganze Zahl von 1 bis 1000 sein</small>');
+    expect((await create('en', 'FREQ=DAILY;COUNT=0')).text).toContain(
+      '<small id="rrule-error">COUNT must be a whole number from 1 to 1000</small>',
+    );
+    expect((await create('de', 'jeden Dienstag')).text).toContain(
+      '<small id="rrule-error">„JEDEN DIENSTAG“ hat nicht die Form SCHLÜSSEL=WERT</small>',
+    );
+
+    const made = await rosa.post('/api/events').send({ title: 'Lesekreis', ...times });
+    expect(made.status).toBe(201);
+    const edit = (lang: 'de' | 'en') =>
+      rosa
+        .form(`/events/${made.body.slug}/edit`, {
+          title: 'Lesekreis',
+          ...times,
+          timeZone: 'Europe/Berlin',
+          visibility: 'public',
+          status: 'confirmed',
+          rrule: `FREQ=WEEKLY;UNTIL=${Number(day.slice(0, 4)) - 2}0101`,
+        })
+        .set('Accept-Language', lang);
+    const deEdit = await edit('de');
+    expect(deEdit.status).toBe(400);
+    expect(deEdit.text).toContain('<small id="rrule-error">UNTIL liegt vor dem Beginn</small>');
+    expect((await edit('en')).text).toContain('<small id="rrule-error">UNTIL is before the start</small>');
+
+    // The API keeps its English message, without a key.
+    const api = await rosa.post('/api/events').send({ title: 'X', ...times, rrule: 'FREQ=HOURLY' });
+    expect(api.body.error.fields).toEqual([
+      { field: 'rrule', message: 'FREQ must be one of DAILY, WEEKLY, MONTHLY, YEARLY' },
+    ]);
+  });
+
+  it('says the problems of an import file in German on the import page, its columns as the file names them', async () => {
+    const check = (lang: 'de' | 'en', csv: string) => boardForm(lang, '/board/import', { csv });
+    const row = (html: string, line: number, column: string, reason: string) =>
+      expect(html).toContain(`<tr><td>${line}</td><td>${column}</td><td>${reason}</td></tr>`);
+
+    // A header with an unknown column and no last name: one problem, said part by part.
+    const header = await check('de', 'Vorname;Lieblingsfarbe\nRosa;rot');
+    expect(header.status).toBe(422);
+    expect(header.text).toMatch(
+      /<tr><td>1<\/td><td><\/td><td>unbekannte Spalte „Lieblingsfarbe“; möglich sind: Mitgliedsnummer, [^<]*; die Spalte für den Nachnamen fehlt \(Nachname, /,
+    );
+    const enHeader = await check('en', 'Vorname;Lieblingsfarbe\nRosa;rot');
+    expect(enHeader.text).toMatch(/unknown column &#39;Lieblingsfarbe&#39;; accepted: Mitgliedsnummer, /);
+
+    // An unclosed quote in the header, and one in a row.
+    row(
+      (await check('de', 'Vorname;"Nachname\nRosa;L')).text,
+      1,
+      '',
+      'das Anführungszeichen in Feld 2 wird nie geschlossen',
+    );
+    const quote = 'Vorname;Nachname\nRosa;"Luxemburg\nKarl;Liebknecht';
+    row((await check('de', quote)).text, 2, '', 'das Anführungszeichen in Feld 2 wird nie geschlossen');
+    row((await check('en', quote)).text, 2, '', 'quote opened in field 2 is never closed');
+
+    // A file that begins with its data: its first row read as unknown columns.
+    expect((await check('de', 'Rosa;Luxemburg\nKarl;Liebknecht')).text).toMatch(
+      /unbekannte Spalten &#39;Rosa&#39;, &#39;Luxemburg&#39;; möglich sind: [^<]*; die Spalte für den Vornamen fehlt/,
+    );
+    // A file of empty lines (a pasted text is trimmed, so as a file): no header at all.
+    const empty = await t.http
+      .post(`/board/import?_csrf=${TEST_CSRF}`)
+      .set('Accept', 'text/html')
+      .set('Accept-Language', 'de')
+      .set('Origin', PUBLIC_URL)
+      .set('Cookie', `allmende_csrf=${TEST_CSRF}; ${board.cookie}`)
+      .attach('file', Buffer.from('\n\n'), 'members.csv');
+    row(empty.text, 1, '', 'der Datei fehlt die Kopfzeile');
+
+    // A row's problem at its column as the file's header names it, not the API's field name.
+    const named = 'Nr;first_name;Nachname\nN-1;;Luxemburg';
+    row((await check('de', named)).text, 2, 'first_name', 'der Vorname fehlt');
+    row((await check('en', named)).text, 2, 'first_name', 'first name is missing');
+
+    // The API answers as before: one English problem for the header, fields by their API names.
+    const api = await board.post('/api/members/import').set('Content-Type', 'text/csv').send(named);
+    expect(api.body.problems).toEqual([{ line: 2, field: 'firstName', message: 'first name is missing' }]);
+    const apiHeader = await board
+      .post('/api/members/import')
+      .set('Content-Type', 'text/csv')
+      .send('Vorname;Lieblingsfarbe\nRosa;rot');
+    expect(apiHeader.body.problems).toEqual([
+      {
+        line: 1,
+        message: expect.stringMatching(
+          /^unknown column 'Lieblingsfarbe'; accepted: .*; required column last name is missing \(Nachname, /,
+        ),
+      },
+    ]);
   });
 
   it('keeps the API in English, its problems without the keys pages translate by', async () => {

@@ -149,7 +149,19 @@ describe('parseCsv: errors and recovery', () => {
   ])('$name', ({ text, lines, errors }) => {
     const result = parseCsv(text, ';');
     expect(result.rows.map((r) => r.line)).toEqual(lines);
-    expect(result.errors).toEqual(errors);
+    expect(result.errors).toMatchObject(errors);
+  });
+
+  it('names each error by its key and values, for a page to say it in its language', () => {
+    const { errors } = parseCsv('a;b\n1;"x"y\n2;"z\nw"v\n3;q"r\n4;"open\n', ';');
+    expect(errors.map(({ line, key, params }) => ({ line, key, params }))).toEqual([
+      { line: 2, key: 'import.quoteAfter', params: { char: 'y', field: 2 } },
+      { line: 3, key: 'import.quoteAfterOn', params: { char: 'v', field: 2, on: 4 } },
+      // Parsing resumes on line 4, whose own quote is stray.
+      { line: 4, key: 'import.quoteInside', params: { field: 1 } },
+      { line: 5, key: 'import.quoteInside', params: { field: 2 } },
+      { line: 6, key: 'import.quoteOpen', params: { field: 2 } },
+    ]);
   });
 
   it('a broken quote on line 7 does not swallow lines 8 and later', () => {
@@ -169,7 +181,7 @@ describe('parseCsv: errors and recovery', () => {
     ].join('\r\n');
     const { rows, errors } = parseCsv(text, ';');
     // The quote on line 7 "closes" at line 10's first quote, then 'H' follows.
-    expect(errors).toEqual([
+    expect(errors).toMatchObject([
       { line: 7, message: "unexpected character 'H' after closing quote in field 2 (on line 10)" },
     ]);
     expect(rows.map((r) => r.line)).toEqual([1, 2, 3, 4, 5, 6, 8, 9, 10, 11]);
@@ -183,6 +195,6 @@ describe('parseCsv: errors and recovery', () => {
     const { rows, errors } = parseCsv(text, ';');
     expect(rows).toHaveLength(0);
     expect(errors).toHaveLength(5000);
-    expect(errors[4999]).toEqual({ line: 5000, message: 'quote opened in field 2 is never closed' });
+    expect(errors[4999]).toMatchObject({ line: 5000, message: 'quote opened in field 2 is never closed' });
   });
 });

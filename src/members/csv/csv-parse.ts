@@ -1,16 +1,18 @@
 // RFC 4180 parser that keeps going after a bad record, so an import can report
 // every broken row with its line number instead of stopping at the first.
 
+import type { Problem, ProblemParams } from '../../core/app.errors.js';
+
 export interface CsvRow {
   /** 1-based physical line on which the record starts. */
   line: number;
   cells: string[];
 }
 
-export interface CsvLineError {
+// In English, with the key a page says it by (see Problem).
+export interface CsvLineError extends Problem {
   /** 1-based physical line on which the broken record starts. */
   line: number;
-  message: string;
 }
 
 export interface CsvParseResult {
@@ -18,7 +20,7 @@ export interface CsvParseResult {
   errors: CsvLineError[];
 }
 
-type RecordResult = { ok: true; cells: string[]; next: number; nextLine: number } | { ok: false; message: string };
+type RecordResult = { ok: true; cells: string[]; next: number; nextLine: number } | { ok: false; problem: Problem };
 
 function isLineBreak(ch: string | undefined): boolean {
   return ch === '\n' || ch === '\r';
@@ -55,6 +57,10 @@ function readRecord(text: string, start: number, startLine: number, delimiter: s
   let line = startLine;
   // Quoted fields can move us to a later physical line; say so when an error lands there.
   const where = (): string => (line === startLine ? '' : ` (on line ${line})`);
+  const broken = (message: string, key: 'import.quoteAfter' | 'import.quoteInside', params: ProblemParams) =>
+    line === startLine
+      ? { ok: false as const, problem: { message, key, params } }
+      : { ok: false as const, problem: { message, key: `${key}On` as const, params: { ...params, on: line } } };
 
   for (let field = 1; ; field++) {
     if (text[pos] === '"') {
@@ -62,7 +68,10 @@ function readRecord(text: string, start: number, startLine: number, delimiter: s
       let value = '';
       for (;;) {
         const quote = text.indexOf('"', pos);
-        if (quote === -1) return { ok: false, message: `quote opened in field ${field} is never closed` };
+        if (quote === -1) {
+          const message = `quote opened in field ${field} is never closed`;
+          return { ok: false, problem: { message, key: 'import.quoteOpen', params: { field } } };
+        }
         line += countLineBreaks(text, pos, quote);
         if (text[quote + 1] === '"') {
           // Doubled quote: keep one and stay inside the field.
@@ -82,17 +91,16 @@ function readRecord(text: string, start: number, startLine: number, delimiter: s
       }
       if (after === undefined) return { ok: true, cells, next: pos, nextLine: line + 1 };
       if (isLineBreak(after)) return { ok: true, cells, next: skipLineBreak(text, pos), nextLine: line + 1 };
-      return {
-        ok: false,
-        message: `unexpected character '${after}' after closing quote in field ${field}${where()}`,
-      };
+      const message = `unexpected character '${after}' after closing quote in field ${field}${where()}`;
+      return broken(message, 'import.quoteAfter', { char: after, field });
     }
 
     let end = pos;
     while (end < text.length) {
       const ch = text[end];
       if (ch === delimiter || isLineBreak(ch)) break;
-      if (ch === '"') return { ok: false, message: `quote inside an unquoted field ${field}${where()}` };
+      if (ch === '"')
+        return broken(`quote inside an unquoted field ${field}${where()}`, 'import.quoteInside', { field });
       end++;
     }
     cells.push(text.slice(pos, end));
@@ -129,7 +137,7 @@ export function parseCsv(text: string, delimiter: ';' | ','): CsvParseResult {
       pos = result.next;
       line = result.nextLine;
     } else {
-      errors.push({ line, message: result.message });
+      errors.push({ line, ...result.problem });
       // Resume right after the record's first line: a stray quote on line 7 must not
       // swallow lines 8.. (they are most likely fine records of their own).
       pos = nextLineStart(text, pos);

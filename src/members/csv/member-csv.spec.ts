@@ -19,7 +19,7 @@ function importText(text: string): { records: MemberImportRecord[]; problems: Me
   const [header, ...data] = rows;
   if (header === undefined) throw new Error('no header');
   const mapping = mapHeader(header.cells);
-  if ('error' in mapping) throw new Error(mapping.error);
+  if ('problems' in mapping) throw new Error(mapping.problems.map((p) => p.message).join('; '));
   return toImportRecords(data, mapping.columns, errors);
 }
 
@@ -64,7 +64,7 @@ describe('mapHeader', () => {
     [['Vorname', 'Nachname', 'first_name'], /^column 'first_name' \(field 3\) duplicates 'Vorname' \(field 1\)$/],
   ])('%j is rejected', (header, error) => {
     const result = mapHeader(header);
-    expect('error' in result && result.error).toMatch(error);
+    expect('problems' in result && result.problems.map((p) => p.message).join('; ')).toMatch(error);
   });
 
   it('has no alias that maps to two columns', () => {

@@ -24,6 +24,10 @@ export interface MemberImportRecord {
 export interface MemberImportProblem extends Problem {
   line: number;
   field?: string;
+  // For the page, not the API: the header the file gave the field's column ("Vorname")…
+  column?: string;
+  // …and the problems a message joins ("; "), each with its key (the header's).
+  parts?: Problem[];
 }
 
 export type MemberColumn =
@@ -66,7 +70,7 @@ const COLUMN_LABELS: Readonly<Record<MemberColumn, string>> = {
   username: 'username',
 };
 
-const REQUIRED_COLUMNS: readonly MemberColumn[] = ['firstName', 'lastName'];
+const REQUIRED_COLUMNS = ['firstName', 'lastName'] as const;
 
 /** Header matching ignores case, BOM, surrounding space and '-', '_', ' ', '.' ("Mitglieds-Nr." = "mitgliedsnr"). */
 export function normalizeHeader(cell: string): string {
@@ -87,13 +91,18 @@ const EXPORT_ONLY: ReadonlySet<string> = new Set(EXPORT_ONLY_ALIASES.map(normali
 
 const ALL_ALIASES = Object.values(MEMBER_COLUMN_ALIASES).flat().join(', ');
 
-export type HeaderMapping = { columns: MappedColumn[] } | { error: string };
+export type HeaderMapping = { columns: MappedColumn[] } | { problems: Problem[] };
+
+const REQUIRED_KEYS: Readonly<Record<(typeof REQUIRED_COLUMNS)[number], ProblemKey>> = {
+  firstName: 'import.firstNameColumn',
+  lastName: 'import.lastNameColumn',
+};
 
 /** Maps header cells to columns; empty header cells become null (ignored columns). */
 export function mapHeader(headerCells: string[]): HeaderMapping {
   const columns: MappedColumn[] = [];
   const unknown: string[] = [];
-  const errors: string[] = [];
+  const problems: Problem[] = [];
   const seen = new Map<MemberColumn, { cell: string; field: number }>();
 
   headerCells.forEach((cell, index) => {
@@ -109,28 +118,53 @@ export function mapHeader(headerCells: string[]): HeaderMapping {
     }
     const column = ALIAS_TO_COLUMN.get(normalized);
     if (column === undefined) {
-      unknown.push(`'${cell.trim()}'`);
+      unknown.push(cell.trim());
       columns.push(null);
       return;
     }
     const earlier = seen.get(column);
     if (earlier !== undefined) {
-      errors.push(`column '${cell.trim()}' (field ${index + 1}) duplicates '${earlier.cell}' (field ${earlier.field})`);
+      const params = { column: cell.trim(), field: index + 1, earlier: earlier.cell, earlierField: earlier.field };
+      problems.push({
+        message: `column '${params.column}' (field ${params.field}) duplicates '${earlier.cell}' (field ${earlier.field})`,
+        key: 'import.duplicateColumn',
+        params,
+      });
     } else {
       seen.set(column, { cell: cell.trim(), field: index + 1 });
     }
     columns.push(column);
   });
 
-  if (unknown.length > 0) {
-    errors.unshift(`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; accepted: ${ALL_ALIASES}`);
+  const [one] = unknown;
+  if (one !== undefined) {
+    const accepted = ALL_ALIASES;
+    problems.unshift(
+      unknown.length === 1
+        ? {
+            message: `unknown column '${one}'; accepted: ${accepted}`,
+            key: 'import.unknownColumn',
+            params: { column: one, accepted },
+          }
+        : {
+            message: `unknown columns ${quoted(unknown)}; accepted: ${accepted}`,
+            key: 'import.unknownColumns',
+            params: { columns: quoted(unknown), accepted },
+          },
+    );
   }
   for (const column of REQUIRED_COLUMNS) {
     if (!seen.has(column)) {
-      errors.push(`required column ${COLUMN_LABELS[column]} is missing (${MEMBER_COLUMN_ALIASES[column].join(', ')})`);
+      const aliases = MEMBER_COLUMN_ALIASES[column].join(', ');
+      const message = `required column ${COLUMN_LABELS[column]} is missing (${aliases})`;
+      problems.push({ message, key: REQUIRED_KEYS[column], params: { aliases } });
     }
   }
-  return errors.length > 0 ? { error: errors.join('; ') } : { columns };
+  return problems.length > 0 ? { problems } : { columns };
+}
+
+function quoted(cells: readonly string[]): string {
+  return cells.map((c) => `'${c}'`).join(', ');
 }
 
 // A value given on an earlier line already.
@@ -227,7 +261,7 @@ export function toImportRecords(
   parseErrors: CsvLineError[],
 ): { records: MemberImportRecord[]; problems: MemberImportProblem[] } {
   const records: MemberImportRecord[] = [];
-  const problems: MemberImportProblem[] = parseErrors.map((e) => ({ line: e.line, message: e.message }));
+  const problems: MemberImportProblem[] = parseErrors.map((e) => ({ ...e }));
   const numberLines = new Map<string, number>();
   const emailLines = new Map<string, number>();
   const usernameLines = new Map<string, number>();

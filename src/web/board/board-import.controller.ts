@@ -3,8 +3,10 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../core/actor.js';
 import { Access, CurrentActor } from '../../http/access.decorator.js';
+import type { Language } from '../../notifications/templates/templates.js';
 import { CSV_LIMIT_BYTES } from '../../http/upload-limits.js';
 import { decodeCsvBytes } from '../../members/csv/csv-decode.js';
+import type { MemberImportProblem } from '../../members/csv/member-csv.js';
 import { MemberImportService, type ImportReport } from '../../members/member-import.service.js';
 import { translate } from '../i18n.js';
 import { PageContextService } from '../page-context.service.js';
@@ -65,6 +67,21 @@ async function readUpload(req: FastifyRequest): Promise<Upload> {
   return out;
 }
 
+// A row of the report's problems as the page shows it.
+export interface ProblemRow {
+  line: number;
+  // The column as the file's header names it ("Vorname"), not the API's field name.
+  column: string;
+  // In the page's language; a joined problem (the header's) part by part.
+  reason: string;
+}
+
+// Pure: a problem of the import report as the page's table shows it.
+export function problemRow(lang: Language, p: MemberImportProblem): ProblemRow {
+  const reason = p.parts ? p.parts.map((part) => problemText(lang, part)).join('; ') : problemText(lang, p);
+  return { line: p.line, column: p.column ?? p.field ?? '', reason };
+}
+
 // The member import as a page: upload → dry-run report (which rows, why) → confirm → import.
 // The service does the work (all rows or none); the confirm form sends the same text again.
 @ApiExcludeController()
@@ -103,10 +120,9 @@ export class BoardImportController {
     const text = report.problems.length === 0 && !report.committed ? decodeCsvBytes(upload.bytes).text : null;
     const status = report.problems.length > 0 ? 422 : 200;
     const pasted = report.problems.length > 0 ? upload.pasted : null;
-    // Each row's problem in the page's language.
-    const reasons = report.problems.map((p) => problemText(ctx.lang, p));
+    const problems = report.problems.map((p) => problemRow(ctx.lang, p));
     const listed = report.actions.slice(0, LISTED_ACTIONS);
-    return this.render(reply, status, ctx, { report, reasons, text, pasted, listed });
+    return this.render(reply, status, ctx, { report, problems, text, pasted, listed });
   }
 
   private render(
@@ -116,7 +132,7 @@ export class BoardImportController {
     data: {
       errors?: Record<string, string>;
       report?: ImportReport;
-      reasons?: string[];
+      problems?: ProblemRow[];
       text?: string | null;
       pasted?: string | null;
       listed?: unknown[];
