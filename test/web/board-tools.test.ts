@@ -61,6 +61,8 @@ describe('member import', () => {
     expect(dry.text).toContain('Ergebnis des Probelaufs');
     expect(dry.text).toContain('2 Zeilen: 2 neu, 0 geändert, 0 unverändert.');
     expect(dry.text).toContain(`Ada Lovelace${ESCAPED}`);
+    // What a new row sets, in the page's words (not the API's field names).
+    expect(dry.text).toMatch(/<td>Mitgliedsnummer, Vorname, Nachname, Private Mail-Adresse[^<]*<\/td>/);
     expect(dry.text).not.toContain(SCRIPT);
     expect(dry.text).toContain('Jetzt importieren (2 Mitglieder)');
     expect(await memberCount()).toBe(before);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { boardNav, field, optional } from './board-forms.js';
 import { listHref, statusDone } from './board-members.controller.js';
+import { changeLabel } from './board-import.controller.js';
 import { ownerFieldErrors, ownerRef, thingInput } from './board-inventory.controller.js';
 
 describe('boardNav', () => {
@@ -103,5 +104,15 @@ describe('ownerFieldErrors', () => {
       name: 'must not be empty',
       ownerName: 'x',
     });
+  });
+});
+
+describe('changeLabel', () => {
+  it('names a planned change by the record’s label in the language, a profile field by its key', () => {
+    expect(changeLabel('de', 'privateEmail')).toBe('Private Mail-Adresse');
+    expect(changeLabel('en', 'firstName')).toBe('First name');
+    expect(changeLabel('de', 'since')).toBe('Status seit');
+    expect(changeLabel('de', 'profile.phone')).toBe('phone');
+    expect(changeLabel('en', 'something')).toBe('something');
   });
 });

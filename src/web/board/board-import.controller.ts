@@ -8,7 +8,7 @@ import { CSV_LIMIT_BYTES } from '../../http/upload-limits.js';
 import { decodeCsvBytes } from '../../members/csv/csv-decode.js';
 import type { MemberImportProblem } from '../../members/csv/member-csv.js';
 import { MemberImportService, type ImportReport } from '../../members/member-import.service.js';
-import { translate } from '../i18n.js';
+import { isMessageKey, translate } from '../i18n.js';
 import { PageContextService } from '../page-context.service.js';
 import { problemText } from '../problems.js';
 import type { PageContext } from '../views.js';
@@ -82,6 +82,14 @@ export function problemRow(lang: Language, p: MemberImportProblem): ProblemRow {
   return { line: p.line, column: p.column ?? p.field ?? '', reason };
 }
 
+// Pure: a planned change's field as the page names it — the member record's label in the
+// language (as on /me/data), a profile field by its key, anything else as the service names it.
+export function changeLabel(lang: Language, field: string): string {
+  const key = `me.data.key.${field === 'since' ? 'statusSince' : field}`;
+  if (isMessageKey(key)) return translate(lang, key);
+  return field.replace(/^profile\./, '');
+}
+
 // The member import as a page: upload → dry-run report (which rows, why) → confirm → import.
 // The service does the work (all rows or none); the confirm form sends the same text again.
 @ApiExcludeController()
@@ -121,7 +129,10 @@ export class BoardImportController {
     const status = report.problems.length > 0 ? 422 : 200;
     const pasted = report.problems.length > 0 ? upload.pasted : null;
     const problems = report.problems.map((p) => problemRow(ctx.lang, p));
-    const listed = report.actions.slice(0, LISTED_ACTIONS);
+    const listed = report.actions.slice(0, LISTED_ACTIONS).map((a) => ({
+      ...a,
+      fields: a.changes.map((c) => changeLabel(ctx.lang, c.field)),
+    }));
     return this.render(reply, status, ctx, { report, problems, text, pasted, listed });
   }
 
