@@ -3,11 +3,10 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '../core/actor.js';
 import { AppError } from '../core/app.errors.js';
 import { AuditService } from '../core/audit.service.js';
-import { decodeCsvBytes, detectDelimiter, type CsvEncoding } from '../members/csv/csv-decode.js';
-import { parseCsv } from '../members/csv/csv-parse.js';
+import type { CsvEncoding } from '../members/csv/csv-decode.js';
 import { writeCsv, type CsvFlavor } from '../members/csv/csv-write.js';
 import { Member } from '../members/entities/member.entity.js';
-import { looksBinary } from '../members/member-import.service.js';
+import { openCsv } from '../members/csv/csv-file.js';
 import {
   EXPORT_HEADER,
   mapThingHeader,
@@ -24,6 +23,7 @@ import { diffThing } from './thing-changes.js';
 import { recordThingEvent, refreshSearchText } from './thing-history.js';
 import { freeSlug, slugify } from './thing-ref.js';
 import { emptyState, stateOf } from './things.service.js';
+import { placeholders } from '../database/sql-list.js';
 
 export interface ThingImportReport {
   dryRun: boolean;
@@ -49,10 +49,6 @@ interface Planned {
 
 const MAX_ROWS = 30_000;
 
-function placeholders(values: readonly unknown[]): string {
-  return values.length === 0 ? 'null' : values.map(() => '?').join(', ');
-}
-
 // CSV in, things out: all rows or none; running the same file again changes nothing.
 @Injectable()
 export class InventoryTransferService {
@@ -67,35 +63,27 @@ export class InventoryTransferService {
     bytes: Uint8Array,
     opts: { dryRun: boolean; encoding?: CsvEncoding },
   ): Promise<ThingImportReport> {
-    const decoded = decodeCsvBytes(bytes, opts.encoding);
-    const delimiter = detectDelimiter(decoded.text);
+    const file = openCsv(bytes, opts.encoding);
     const report: ThingImportReport = {
       dryRun: opts.dryRun,
       committed: false,
-      encoding: decoded.encoding,
-      delimiter,
+      encoding: file.encoding,
+      delimiter: file.delimiter,
       records: 0,
       created: 0,
       updated: 0,
       unchanged: 0,
-      problems: [],
+      // The API answers this report as it is: the problem's line and message only.
+      problems: file.ok ? [] : [{ line: file.problem.line, message: file.problem.message }],
     };
-    if (looksBinary(bytes)) {
-      report.problems.push({ line: 1, message: 'this is not a CSV text file; in the spreadsheet, save it as CSV' });
-      return report;
-    }
-    const parsed = parseCsv(decoded.text, delimiter);
-    const [header, ...rows] = parsed.rows;
-    if (!header) {
-      report.problems.push({ line: 1, message: 'the file has no header row' });
-      return report;
-    }
+    if (!file.ok) return report;
+    const { header, rows } = file;
     const mapping = mapThingHeader(header.cells);
     if ('error' in mapping) {
       report.problems.push({ line: header.line, message: mapping.error });
       return report;
     }
-    const { records, problems } = toThingRecords(rows, mapping.columns, parsed.errors);
+    const { records, problems } = toThingRecords(rows, mapping.columns, file.errors);
     report.records = records.length + new Set(problems.map((p) => p.line)).size;
     // Every row's number and slug are looked up in one statement, within PostgreSQL's 65,535 parameters.
     if (records.length > MAX_ROWS) {

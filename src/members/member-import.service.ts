@@ -2,8 +2,8 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../core/actor.js';
 import { AuditService } from '../core/audit.service.js';
-import { decodeCsvBytes, detectDelimiter, type CsvEncoding } from './csv/csv-decode.js';
-import { parseCsv } from './csv/csv-parse.js';
+import type { CsvEncoding } from './csv/csv-decode.js';
+import { openCsv } from './csv/csv-file.js';
 import {
   mapHeader,
   toImportRecords,
@@ -19,6 +19,7 @@ import { UsedUsername } from './entities/used-username.entity.js';
 import { planImport, type ExistingMember, type ImportAction } from './member-import.plan.js';
 import { MemberIntakeService } from './member-intake.service.js';
 import { changeStatus, today } from './membership-periods.js';
+import { placeholders } from '../database/sql-list.js';
 
 export interface ImportReport {
   dryRun: boolean;
@@ -31,12 +32,6 @@ export interface ImportReport {
   unchanged: number;
   problems: MemberImportProblem[];
   actions: ImportAction[];
-}
-
-// The ORM expands an array parameter into a comma list (`any(?)` becomes `any('a', 'b')`, a syntax
-// error), so each value gets its own placeholder; `null` keeps an empty list valid and matches nothing.
-function placeholders(values: readonly unknown[]): string {
-  return values.length === 0 ? 'null' : values.map(() => '?').join(', ');
 }
 
 // CSV in, members out: all rows or none. Re-running the same file changes nothing.
@@ -53,36 +48,21 @@ export class MemberImportService {
     bytes: Uint8Array,
     opts: { dryRun: boolean; encoding?: CsvEncoding },
   ): Promise<ImportReport> {
-    const decoded = decodeCsvBytes(bytes, opts.encoding);
-    const delimiter = detectDelimiter(decoded.text);
-    const parsed = parseCsv(decoded.text, delimiter);
+    const file = openCsv(bytes, opts.encoding);
     const report: ImportReport = {
       dryRun: opts.dryRun,
       committed: false,
-      encoding: decoded.encoding,
-      delimiter,
+      encoding: file.encoding,
+      delimiter: file.delimiter,
       records: 0,
       created: 0,
       updated: 0,
       unchanged: 0,
-      problems: [],
+      problems: file.ok ? [] : [file.problem],
       actions: [],
     };
-    // An .xlsx (a ZIP) or another binary file: say so instead of listing nonsense rows.
-    if (looksBinary(bytes)) {
-      report.problems.push({
-        line: 1,
-        message: 'this is not a CSV text file; in the spreadsheet, save or export it as CSV',
-        key: 'import.notCsv',
-      });
-      return report;
-    }
-    const [header, ...rows] = parsed.rows;
-    const headerError = parsed.errors.find((e) => header === undefined || e.line < header.line);
-    if (!header || headerError) {
-      report.problems.push(headerError ?? { line: 1, message: 'the file has no header row', key: 'import.noHeader' });
-      return report;
-    }
+    if (!file.ok) return report;
+    const { header, rows } = file;
     const mapping = mapHeader(header.cells);
     if ('problems' in mapping) {
       // One problem for the API (its message as before); the page says each part.
@@ -90,7 +70,7 @@ export class MemberImportService {
       report.problems.push({ line: header.line, message, parts: mapping.problems });
       return report;
     }
-    const { records, problems } = toImportRecords(rows, mapping.columns, parsed.errors);
+    const { records, problems } = toImportRecords(rows, mapping.columns, file.errors);
     report.records = records.length + new Set(problems.map((p) => p.line)).size;
 
     const em = this.orm.em.fork();
@@ -248,15 +228,4 @@ function withColumns(
     const column = p.field === undefined ? undefined : headers.get(p.field);
     return column === undefined ? p : { ...p, column };
   });
-}
-
-// NUL bytes or many control characters in the first 4 KiB: text files have neither.
-export function looksBinary(bytes: Uint8Array): boolean {
-  const head = bytes.subarray(0, 4096);
-  let control = 0;
-  for (const b of head) {
-    if (b === 0) return true;
-    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) control++;
-  }
-  return control > head.length / 100;
 }
