@@ -89,7 +89,7 @@ const de = {
   'room.all': 'Alle Räume und Dinge',
   'edit.slug': 'Adresse (/events/…)',
   'edit.slug.hint':
-    'Kleinbuchstaben, Ziffern und „-“. Die alte Adresse gilt danach nicht mehr; abonnierte Kalender erkennen den Termin trotzdem wieder.',
+    'Kleinbuchstaben, Ziffern und „-“. Die alte Adresse leitet danach hierher weiter und bleibt diesem Termin vorbehalten; abonnierte Kalender erkennen den Termin wieder.',
   'edit.responsible': 'Verantwortlich',
   'edit.responsible.hint': 'Benutzername eines aktiven Mitglieds; leer: niemand.',
   'edit.responsible.none': 'niemand',
@@ -190,7 +190,7 @@ const en: Record<keyof typeof de, string> = {
   'room.all': 'All rooms and things',
   'edit.slug': 'Address (/events/…)',
   'edit.slug.hint':
-    'Lower-case letters, digits and "-". The old address stops working; subscribed calendars still recognise the event.',
+    'Lower-case letters, digits and "-". The old address then leads here and stays reserved for this event; subscribed calendars still recognise the event.',
   'edit.responsible': 'Responsible',
   'edit.responsible.hint': "An active member's username; empty: nobody.",
   'edit.responsible.none': 'nobody',
