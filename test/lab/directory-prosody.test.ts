@@ -108,6 +108,9 @@ describeLab('directory (Prosody over LDAP)', [...SLAPD_PROGRAMS, '/usr/bin/proso
   let prosodyDir: string;
   let prosodyPort: number;
   let prosodyPid = 0;
+  // runuser leads its own process group (detached): stopping the group also stops a Prosody whose
+  // start failed before its pid was known.
+  let prosodyGroup = 0;
 
   async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
     const end = Date.now() + ms;
@@ -155,6 +158,7 @@ describeLab('directory (Prosody over LDAP)', [...SLAPD_PROGRAMS, '/usr/bin/proso
       detached: true,
     });
     child.unref();
+    prosodyGroup = child.pid ?? 0;
     closeSync(out);
     await until(
       'Prosody listens',
@@ -175,9 +179,10 @@ describeLab('directory (Prosody over LDAP)', [...SLAPD_PROGRAMS, '/usr/bin/proso
   }, 120_000);
 
   afterAll(async () => {
-    if (prosodyPid > 0) {
+    for (const pid of [prosodyPid, -prosodyGroup]) {
+      if (pid === 0) continue;
       try {
-        process.kill(prosodyPid, 'SIGTERM');
+        process.kill(pid, 'SIGTERM');
       } catch {
         // gone already
       }
