@@ -47,6 +47,12 @@ export class MailmanSyncTarget implements SyncTarget<MailmanDesired, MailmanActu
   readonly cron: string;
   // Mailman's REST server handles a few requests at once; more only queue there.
   readonly concurrency = 4;
+
+  // Mailman makes an address on its first subscription; the same new address subscribed to two
+  // lists at once collides there (a unique constraint in Mailman's database, answered as a 400).
+  serialKey(a: MailmanAction): string {
+    return a.email.toLowerCase();
+  }
   // The rosters as last read and changed by this instance (see actual()).
   private readonly cache = new Map<string, { at: number; members: Map<string, ListMember> }>();
 

@@ -11,6 +11,10 @@ export class FakeMailmanClient implements MailmanClient {
   calls = 0;
   // Makes every read wait, to hold a run open (lock tests).
   delayMs = 0;
+  // As Mailman: the first subscription of an address creates it, which takes a moment; a second
+  // subscription of the same new address meanwhile collides (Mailman answers 400).
+  collideOnNewAddress = false;
+  private readonly creating = new Set<string>();
   private nextId = 1;
 
   createList(list: string, members: { email: string; displayName?: string }[] = []): void {
@@ -30,14 +34,20 @@ export class FakeMailmanClient implements MailmanClient {
     return roster ? [...roster.values()].map((m) => ({ ...m, displayName: this.names.get(m.email) ?? '' })) : null;
   }
 
-  subscribe(list: string, email: string, displayName: string): Promise<string | null> {
+  async subscribe(list: string, email: string, displayName: string): Promise<string | null> {
     this.check(email);
+    if (this.collideOnNewAddress && !this.names.has(email)) {
+      if (this.creating.has(email)) throw new MailmanError('bad_request', `UNIQUE constraint failed: ${email}`, 400);
+      this.creating.add(email);
+      await new Promise((r) => setTimeout(r, 20));
+      this.creating.delete(email);
+    }
     const roster = this.lists.get(list);
-    if (!roster) return Promise.reject(new MailmanError('bad_request', 'No such list', 400));
-    if (roster.has(email)) return Promise.resolve(null);
+    if (!roster) throw new MailmanError('bad_request', 'No such list', 400);
+    if (roster.has(email)) return null;
     const m = this.member(email, displayName);
     roster.set(email, m);
-    return Promise.resolve(m.memberId);
+    return m.memberId;
   }
 
   unsubscribe(list: string, email: string, memberId?: string): Promise<void> {

@@ -8,6 +8,7 @@ import { AppError } from '../core/app.errors.js';
 import { LOGGER } from '../core/tokens.js';
 import type { SyncItemError, SyncRunStatus, SyncTrigger } from './entities/sync-run.entity.js';
 import { retryDelayMs } from './sync-backoff.js';
+import { serialGroups } from './sync-groups.js';
 import { dedicatedConnection } from './sync-connection.js';
 import { SyncRegistry } from './sync-registry.js';
 import type { AnySyncTarget, SyncAction, SyncProblem } from './sync.target.js';
@@ -155,28 +156,33 @@ export class SyncEngine {
     return result;
   }
 
-  // Applies the actions, `concurrency` at a time. Item errors are collected; an error that means
-  // the target is down stops the run and is returned.
+  // Applies the actions, `concurrency` at a time (actions with the same serial key one after
+  // another, see serialGroups). Item errors are collected; an error that means the target is down
+  // stops the run and is returned.
   private async applyAll(
     target: AnySyncTarget,
     actions: SyncAction[],
     counts: Record<string, number>,
     errors: SyncItemError[],
   ): Promise<string | null> {
+    const groups = serialGroups(actions, target.serialKey?.bind(target));
     let next = 0;
     let down: string | null = null;
     const lane = async () => {
-      for (let a = actions[next++]; a !== undefined && down === null; a = actions[next++]) {
-        try {
-          await target.apply(a);
-          counts[a.kind] = (counts[a.kind] ?? 0) + 1;
-        } catch (err) {
-          if (target.isTargetDown(err)) down ??= message(err);
-          else errors.push({ item: a.item, action: a.kind, message: message(err) });
+      for (let g = groups[next++]; g !== undefined && down === null; g = groups[next++]) {
+        for (const a of g) {
+          if (down !== null) break;
+          try {
+            await target.apply(a);
+            counts[a.kind] = (counts[a.kind] ?? 0) + 1;
+          } catch (err) {
+            if (target.isTargetDown(err)) down ??= message(err);
+            else errors.push({ item: a.item, action: a.kind, message: message(err) });
+          }
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(target.concurrency, actions.length)) }, lane));
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(target.concurrency, groups.length)) }, lane));
     return down;
   }
 

@@ -30,6 +30,9 @@ export interface SyncTarget<D = unknown, S = unknown, A extends SyncAction = Syn
   readonly cron: string;
   // Actions applied side by side (1 = one after another).
   readonly concurrency: number;
+  // Actions with the same key are applied one after another even so (e.g. Mailman creates an
+  // address on its first subscription: two lists subscribing it at once collide inside Mailman).
+  serialKey?(action: A): string;
   desired(): Promise<D>;
   // May use desired to read only what matters (the configured lists, the members' names). On a
   // run for a change, a target may answer from what it read and changed itself before (see

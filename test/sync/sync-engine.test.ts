@@ -64,6 +64,30 @@ describe('sync engine', () => {
     expect((await board.post('/api/sync/mailman/run')).body.status).toBe('ok');
   });
 
+  it('a new address for two lists is subscribed one list after the other (at once they collide in Mailman)', async () => {
+    await t.app.get(SyncWorker).idle();
+    fake.createList('alle@example.org');
+    expect((await board.post('/api/lists').send({ address: 'alle@example.org', source: 'active' })).status).toBe(201);
+    await t.app.get(SyncWorker).idle();
+    const lastRun = ((await board.get('/api/sync/mailman/runs?limit=1')).body as { id: number }[])[0]?.id ?? 0;
+    fake.collideOnNewAddress = true;
+    try {
+      await makeMember(t, { privateEmail: 'neu@example.net', state: 'active' });
+      await t.app.get(SyncWorker).idle();
+      const run = await runTarget(board, 'mailman');
+      expect(run.body).toMatchObject({ status: 'ok', errors: [] });
+      expect(fake.emails('intern@example.org')).toContain('neu@example.net');
+      expect(fake.emails('alle@example.org')).toContain('neu@example.net');
+      // Also the run the new member's change triggered.
+      const runs = (await board.get('/api/sync/mailman/runs?limit=10')).body as { id: number; status: string }[];
+      const since = runs.filter((r) => r.id > lastRun);
+      expect(since.length).toBeGreaterThanOrEqual(2);
+      expect(since.map((r) => r.status)).toEqual(since.map(() => 'ok'));
+    } finally {
+      fake.collideOnNewAddress = false;
+    }
+  });
+
   it('one run per target at a time: a second one is refused while the first holds the lock', async () => {
     await t.app.get(SyncWorker).idle();
     fake.delayMs = 500;
