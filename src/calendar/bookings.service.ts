@@ -154,17 +154,7 @@ export class BookingsService {
     const starts = pgArray(occurrences.map((o) => new Date(o.start).toISOString()));
     const ends = pgArray(occurrences.map((o) => new Date(o.end).toISOString()));
     // A friendly answer for the common case: name the event in the way.
-    const [taken] = await em.execute<ConflictRow[]>(
-      `select r.name as resource, e.title, e.slug, e.time_zone as zone,
-              lower(b.during) as s, upper(b.during) as e
-         from unnest(?::timestamptz[], ?::timestamptz[]) as o(s, e)
-         join booking b on b.during && tstzrange(o.s, o.e)
-         join calendar_event e on e.id = b.event_id
-         join calendar_resource r on r.id = b.resource_id
-        where b.resource_id = any(?::int[]) and b.event_id <> ?
-        order by lower(b.during) limit 1`,
-      [starts, ends, ids, event.id],
-    );
+    const taken = await firstClash(em, starts, ends, ids, event.id);
     if (taken) throw conflict(taken);
     // A savepoint, so that when PostgreSQL refuses the insert this transaction can still ask
     // whose booking is in the way (a second connection would wait for a pool slot that the
@@ -184,17 +174,7 @@ export class BookingsService {
       // Another request booked it between our look and our insert, and PostgreSQL refused ours.
       // It has committed (we waited for it), so the next statement sees whose booking it is.
       await em.execute('rollback to savepoint booking_insert');
-      const [winner] = await em.execute<ConflictRow[]>(
-        `select r.name as resource, e.title, e.slug, e.time_zone as zone,
-                lower(b.during) as s, upper(b.during) as e
-           from unnest(?::timestamptz[], ?::timestamptz[]) as o(s, e)
-           join booking b on b.during && tstzrange(o.s, o.e)
-           join calendar_event e on e.id = b.event_id
-           join calendar_resource r on r.id = b.resource_id
-          where b.resource_id = any(?::int[]) and b.event_id <> ?
-          order by lower(b.during) limit 1`,
-        [starts, ends, ids, event.id],
-      );
+      const winner = await firstClash(em, starts, ends, ids, event.id);
       throw winner
         ? conflict(winner)
         : AppError.of('CONFLICT', {
@@ -341,4 +321,26 @@ function conflict(row: ConflictRow): AppError {
       },
     ],
   );
+}
+
+// The earliest booking of another event on these resources overlapping these times, if any.
+async function firstClash(
+  em: EntityManager,
+  starts: string,
+  ends: string,
+  ids: string,
+  eventId: number,
+): Promise<ConflictRow | undefined> {
+  const [row] = await em.execute<ConflictRow[]>(
+    `select r.name as resource, e.title, e.slug, e.time_zone as zone,
+            lower(b.during) as s, upper(b.during) as e
+       from unnest(?::timestamptz[], ?::timestamptz[]) as o(s, e)
+       join booking b on b.during && tstzrange(o.s, o.e)
+       join calendar_event e on e.id = b.event_id
+       join calendar_resource r on r.id = b.resource_id
+      where b.resource_id = any(?::int[]) and b.event_id <> ?
+      order by lower(b.during) limit 1`,
+    [starts, ends, ids, eventId],
+  );
+  return row;
 }
